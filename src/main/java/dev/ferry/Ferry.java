@@ -1,0 +1,34 @@
+package dev.ferry;
+
+import dev.ferry.cli.DemoCommand;
+import dev.ferry.cli.SyncCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Ferry's command line: {@code ferry demo | sync | help}. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
+        description = "Brings production PostgreSQL tables into a development database: owner remapped, atomic, verified.",
+        subcommands = {SyncCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:SUCCESS", "1:FAILED", "2:bad usage or configuration (nothing written)",
+            "3:PARTIAL (some rows set aside)"})
+public final class Ferry implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (used by tests). */
+    public static int execute(String... args) {
+        return new CommandLine(new Ferry()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}

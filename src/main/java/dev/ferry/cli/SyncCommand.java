@@ -1,0 +1,61 @@
+package dev.ferry.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry sync}: runs the table routes once. */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = "Full refresh of the tables in routes/tables (or --tables-dir) from the source into the target.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:SUCCESS", "1:FAILED", "2:bad usage or configuration (nothing written)",
+            "3:PARTIAL (some rows set aside)"})
+public final class SyncCommand implements Callable<Integer> {
+
+    @Option(names = "--tables", split = ",", paramLabel = "a,b", description = "Only these tables (default: every table route).")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--tables-dir", paramLabel = "DIR", description = "Table routes from DIR instead of routes/tables.")
+    Path tablesDir;
+
+    @Option(names = "--owner-id", paramLabel = "N", description = "Development user (by id) that owns the synced rows.")
+    String ownerId;
+
+    @Option(names = "--owner-email", paramLabel = "E", description = "Development user (by email) that owns the synced rows.")
+    String ownerEmail;
+
+    @Option(names = "--yes", description = "Confirm the full refresh without asking.")
+    boolean yes;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the run's JSON report to FILE.")
+    Path report;
+
+    @Option(names = "--debug", description = "Print stack traces of failures.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        SyncJob.Options options = new SyncJob.Options();
+        options.tables = tables;
+        options.tablesDir = tablesDir;
+        options.ownerId = ownerId;
+        options.ownerEmail = ownerEmail;
+        options.yes = yes;
+        options.report = report;
+        options.debug = debug;
+        return terminalJob().run(options).exitCode();
+    }
+
+    /** A job that asks questions only when both stdin and stdout are a terminal. */
+    static SyncJob terminalJob() {
+        return new SyncJob(System.err, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                System.console() != null);
+    }
+}

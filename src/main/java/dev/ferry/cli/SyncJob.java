@@ -1,0 +1,253 @@
+package dev.ferry.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.ferry.FerryApp;
+import dev.ferry.log.Redactor;
+import dev.ferry.sync.OwnerResolver;
+import dev.ferry.sync.PlanException;
+import dev.ferry.sync.Progress;
+import dev.ferry.sync.Run;
+import dev.ferry.sync.SqlErrors;
+import dev.ferry.sync.SyncRunner;
+import dev.ferry.sync.TablePlan;
+import dev.ferry.sync.TableSpec;
+
+/**
+ * One {@code ferry sync} from the command line: start Ferry, choose tables and owner, confirm, run,
+ * summarise, report. Every check that can fail does so before anything is written.
+ */
+public final class SyncJob {
+
+    /** What the command line asked for. */
+    public static final class Options {
+        public List<String> tables = List.of();
+        public Path tablesDir;
+        public String ownerId;
+        public String ownerEmail;
+        public boolean yes;
+        public Path report;
+        public boolean debug;
+        public Map<String, String> overrides = new LinkedHashMap<>();
+        public String trigger = "cli";
+    }
+
+    /** The outcome: exit code and the run (null when it never started). */
+    public record Outcome(int exitCode, Run run) {
+    }
+
+    private final PrintStream err;
+    private final BufferedReader in;
+    private final boolean terminal;
+
+    /** A job talking to the user through these streams; {@code terminal} allows questions. */
+    public SyncJob(PrintStream err, BufferedReader in, boolean terminal) {
+        this.err = err;
+        this.in = in;
+        this.terminal = terminal;
+    }
+
+    /** Runs the job; never throws for expected failures, it reports them and returns the exit code. */
+    public Outcome run(Options options) {
+        FerryApp app;
+        try {
+            app = FerryApp.start(options.tablesDir, options.overrides);
+        } catch (Exception e) {
+            return fail(ExitCodes.USAGE, "cannot start Ferry: " + SqlErrors.message(e), e, options);
+        }
+        try {
+            return run(app, options);
+        } finally {
+            app.close();
+        }
+    }
+
+    private Outcome run(FerryApp app, Options options) {
+        Progress progress = new Progress(err);
+        SyncRunner runner = app.runner(progress);
+        try {
+            List<TableSpec> specs = select(runner.tables(), options);
+            connect(app.source(), "source", app.property("ferry.source.url"));
+            connect(app.target(), "target", app.property("ferry.target.url"));
+            List<TablePlan> plans = runner.plan(specs);
+            Optional<OwnerResolver.User> owner = owner(app, plans, options);
+            confirm(app, plans, owner, options);
+            Run run = runner.run(plans, owner.map(OwnerResolver.User::id).orElse(null), options.trigger,
+                    System.getProperty("user.name"));
+            progress.summary(run);
+            if (options.report != null) {
+                RunReport.write(run, options.report);
+            }
+            return new Outcome(ExitCodes.of(run.status()), run);
+        } catch (UsageException e) {
+            return fail(ExitCodes.USAGE, e.getMessage(), e, options);
+        } catch (PlanException e) {
+            return fail(ExitCodes.FAILED, "FAILED before any row was written: " + e.getMessage(), e, options);
+        } catch (SQLException | IOException | RuntimeException e) {
+            return fail(ExitCodes.FAILED, "FAILED: " + SqlErrors.message(e), e, options);
+        }
+    }
+
+    private Outcome fail(int code, String message, Exception e, Options options) {
+        err.println(Redactor.redact(message));
+        if (options.debug) {
+            e.printStackTrace(new PrintStream(new RedactingStream(err), true));
+        }
+        return new Outcome(code, null);
+    }
+
+    private static List<TableSpec> select(Map<String, TableSpec> all, Options options) throws UsageException {
+        if (all.isEmpty()) {
+            throw new UsageException("no table routes found" + (options.tablesDir != null ? " in " + options.tablesDir : "")
+                    + ": add a routes/tables/<table>.yaml (see README, 'Adding a table')");
+        }
+        if (options.tables.isEmpty()) {
+            return new ArrayList<>(all.values());
+        }
+        List<TableSpec> chosen = new ArrayList<>();
+        for (String name : options.tables) {
+            TableSpec spec = all.get(name.trim());
+            if (spec == null) {
+                throw new UsageException("unknown table '" + name + "'; tables with routes: " + String.join(", ", all.keySet()));
+            }
+            chosen.add(spec);
+        }
+        return chosen;
+    }
+
+    private static void connect(DataSource pool, String role, String url) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to the " + role + " database " + Redactor.redact(url) + ": "
+                    + SqlErrors.message(e) + " (check FERRY_" + role.toUpperCase() + "_URL, _USER and _PASSWORD)", e);
+        }
+    }
+
+    private Optional<OwnerResolver.User> owner(FerryApp app, List<TablePlan> plans, Options options)
+            throws SQLException, PlanException, UsageException {
+        Optional<TablePlan> owned = plans.stream().filter(p -> p.spec().hasOwner()).findFirst();
+        if (owned.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = firstNonBlank(options.ownerId, app.property("ferry.owner.id"));
+        String email = firstNonBlank(options.ownerEmail, app.property("ferry.owner.email"));
+        if (id != null && email != null) {
+            throw new UsageException("give the owner by id or by email, not both (--owner-id " + id + ", --owner-email "
+                    + email + ")");
+        }
+        TablePlan plan = owned.get();
+        OwnerResolver users = OwnerResolver.forOwnerColumn(app.target(), plan.name(), plan.spec().ownerColumn(),
+                app.property("ferry.owner.email-column"));
+        if (id != null) {
+            return Optional.of(users.byId(id).orElseThrow(() -> noSuchUser("id " + id, users)));
+        }
+        if (email != null) {
+            return Optional.of(users.byEmail(email).orElseThrow(() -> noSuchUser("email " + email, users)));
+        }
+        List<OwnerResolver.User> candidates = users.list(51);
+        if (candidates.size() == 1) {
+            err.println("Owner: the target's only user, " + candidates.get(0));
+            return Optional.of(candidates.get(0));
+        }
+        if (candidates.isEmpty()) {
+            throw new UsageException("the target has no users to own the synced rows: create one in the development "
+                    + "database, then pass --owner-id or --owner-email");
+        }
+        if (terminal) {
+            return Optional.of(ask(candidates));
+        }
+        throw new UsageException("choose the development owner with --owner-id N or --owner-email E (or FERRY_OWNER_ID / "
+                + "FERRY_OWNER_EMAIL); the target's users:" + System.lineSeparator() + listing(candidates));
+    }
+
+    private OwnerResolver.User ask(List<OwnerResolver.User> candidates) throws UsageException {
+        err.println("Which development user should own the synced rows?");
+        for (int i = 0; i < candidates.size() && i < 50; i++) {
+            err.printf("  %2d) %s%n", i + 1, candidates.get(i));
+        }
+        err.print("Number: ");
+        err.flush();
+        String answer = readLine();
+        try {
+            int n = Integer.parseInt(answer.trim());
+            if (n >= 1 && n <= Math.min(50, candidates.size())) {
+                return candidates.get(n - 1);
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the usage error
+        }
+        throw new UsageException("no owner chosen ('" + answer.trim() + "'): nothing was written");
+    }
+
+    private void confirm(FerryApp app, List<TablePlan> plans, Optional<OwnerResolver.User> owner, Options options)
+            throws UsageException {
+        if (options.yes) {
+            return;
+        }
+        String tables = String.join(", ", plans.stream().map(TablePlan::name).toList());
+        if (!terminal) {
+            throw new UsageException("a full refresh replaces every row of " + tables + " in the target: pass --yes to "
+                    + "confirm (no terminal to ask on)");
+        }
+        err.println("This replaces every row of " + tables + " in " + Redactor.redact(app.property("ferry.target.url"))
+                + " with the rows of " + Redactor.redact(app.property("ferry.source.url"))
+                + owner.map(u -> ", owned by " + u.email()).orElse("") + ".");
+        err.print("Continue? [y/N] ");
+        err.flush();
+        String answer = readLine().trim().toLowerCase();
+        if (!answer.equals("y") && !answer.equals("yes")) {
+            throw new UsageException("not confirmed: nothing was written");
+        }
+    }
+
+    private String readLine() throws UsageException {
+        try {
+            String line = in.readLine();
+            return line == null ? "" : line;
+        } catch (IOException e) {
+            throw new UsageException("cannot read the answer: " + e.getMessage());
+        }
+    }
+
+    private static UsageException noSuchUser(String what, OwnerResolver users) {
+        String known;
+        try {
+            known = listing(users.list(20));
+        } catch (SQLException e) {
+            known = "  (cannot list them: " + e.getMessage() + ")";
+        }
+        return new UsageException("no development user with " + what + "; nothing was written. The target's users:"
+                + System.lineSeparator() + known);
+    }
+
+    private static String listing(List<OwnerResolver.User> users) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < users.size() && i < 50; i++) {
+            out.append("  ").append(users.get(i)).append(System.lineSeparator());
+        }
+        if (users.size() > 50) {
+            out.append("  ...").append(System.lineSeparator());
+        }
+        return out.toString().stripTrailing();
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a.trim();
+        }
+        return b != null && !b.isBlank() ? b.trim() : null;
+    }
+}

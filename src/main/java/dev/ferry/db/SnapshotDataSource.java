@@ -1,0 +1,82 @@
+package dev.ferry.db;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+/**
+ * The source pool as seen by a run: while a snapshot is open, every connection handed out reads in
+ * that one snapshot (REPEATABLE READ, SET TRANSACTION SNAPSHOT), so parent and child tables agree.
+ */
+public final class SnapshotDataSource extends DelegatingDataSource {
+
+    private volatile String snapshotId;
+    private Connection holder;
+
+    /** Wraps the read-only source pool (autocommit off). */
+    public SnapshotDataSource(DataSource source) {
+        super(source);
+    }
+
+    /** Opens the run's snapshot on a connection held until {@link #close()}; returns its id. */
+    public synchronized String open() throws SQLException {
+        close();
+        Connection c = obtainTargetDataSource().getConnection();
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+                rs.next();
+                snapshotId = rs.getString(1);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        holder = c;
+        return snapshotId;
+    }
+
+    /** The open snapshot's id, or null. */
+    public String snapshotId() {
+        return snapshotId;
+    }
+
+    /** Ends the snapshot and returns its connection to the pool. */
+    public synchronized void close() {
+        snapshotId = null;
+        if (holder != null) {
+            try {
+                holder.rollback();
+                holder.close();
+            } catch (SQLException ignored) {
+                // the connection may already be gone; the pool discards it
+            }
+            holder = null;
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Connection c = obtainTargetDataSource().getConnection();
+        String id = snapshotId;
+        if (id != null) {
+            try {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(id));
+                }
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ferry.schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/** Reads table definitions from PostgreSQL's catalogue. */
+public final class SchemaIntrospector {
+
+    private final DataSource dataSource;
+
+    /** Introspects the database behind this data source. */
+    public SchemaIntrospector(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The table named (optionally schema-qualified, resolved through the search path), if it exists. */
+    public Optional<TableInfo> table(String name) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                return table(c, name);
+            } finally {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            }
+        }
+    }
+
+    private Optional<TableInfo> table(Connection c, String name) throws SQLException {
+        long oid;
+        String schema;
+        String rel;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                oid = rs.getLong(1);
+                schema = rs.getString(2);
+                rel = rs.getString(3);
+            }
+        }
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '', "
+                        + "a.attidentity = 'a' FROM pg_attribute a "
+                        + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                            rs.getBoolean(5)));
+                }
+            }
+        }
+        List<String> pk = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                        + "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = ? AND i.indisprimary "
+                        + "ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pk.add(rs.getString(1));
+                }
+            }
+        }
+        List<TableInfo.SequenceUse> sequences = new ArrayList<>();
+        // sequences called by column defaults (owned or not) and identity sequences
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT a.attname, d.refobjid::regclass::text FROM pg_attrdef ad "
+                        + "JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid "
+                        + "AND d.refclassid = 'pg_class'::regclass "
+                        + "JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S' "
+                        + "JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum "
+                        + "WHERE ad.adrelid = ? "
+                        + "UNION SELECT a.attname, pg_get_serial_sequence(?, a.attname) FROM pg_attribute a "
+                        + "WHERE a.attrelid = ? AND a.attidentity <> '' AND a.attnum > 0 AND NOT a.attisdropped")) {
+            ps.setLong(1, oid);
+            ps.setString(2, dev.ferry.db.Sql.qualified(schema, rel));
+            ps.setLong(3, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(2) != null) {
+                        sequences.add(new TableInfo.SequenceUse(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        boolean referenced;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = ? AND conrelid <> ?)")) {
+            ps.setLong(1, oid);
+            ps.setLong(2, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                referenced = rs.getBoolean(1);
+            }
+        }
+        return Optional.of(new TableInfo(schema, rel, List.copyOf(columns), List.copyOf(pk), List.copyOf(sequences),
+                referenced));
+    }
+
+    /** The table a single-column foreign key on {@code column} points to, as schema-qualified text. */
+    public Optional<String> referencedTable(String table, String column) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT k.confrelid::regclass::text, (SELECT attname FROM pg_attribute WHERE attrelid = k.confrelid "
+                             + "AND attnum = k.confkey[1]) FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid "
+                             + "AND a.attnum = k.conkey[1] WHERE k.contype = 'f' AND k.conrelid = to_regclass(?) "
+                             + "AND array_length(k.conkey, 1) = 1 AND a.attname = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.ferry.sync;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** One run of Ferry: who started it, for which tables, with which owner, and how each table ended. */
+public final class Run {
+
+    /** How a run ended; the words are the ledger's. */
+    public enum Status { RUNNING, SUCCESS, PARTIAL, FAILED, INTERRUPTED }
+
+    /** Exchange property under which a table route finds its run. */
+    public static final String PROPERTY = "ferryRun";
+
+    private final String id = UUID.randomUUID().toString();
+    private final String trigger;
+    private final String who;
+    private final Object ownerId;
+    private final Map<String, TablePlan> plans = new LinkedHashMap<>();
+    private final Map<String, TableResult> results = new LinkedHashMap<>();
+    private final Instant startedAt = Instant.now();
+    private volatile Instant finishedAt;
+    private volatile Status status = Status.RUNNING;
+    private volatile String error;
+
+    /** A run of these plans, in order. */
+    public Run(String trigger, String who, Object ownerId, List<TablePlan> plans) {
+        this.trigger = trigger;
+        this.who = who;
+        this.ownerId = ownerId;
+        for (TablePlan plan : plans) {
+            this.plans.put(plan.name(), plan);
+            this.results.put(plan.name(), new TableResult(plan.name()));
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String trigger() {
+        return trigger;
+    }
+
+    public String who() {
+        return who;
+    }
+
+    /** The development owner's id (typed as the target returns it), or null when no table has an owner. */
+    public Object ownerId() {
+        return ownerId;
+    }
+
+    /** The plan of a table of this run. */
+    public TablePlan plan(String table) {
+        TablePlan plan = plans.get(table);
+        if (plan == null) {
+            throw new IllegalStateException("table " + table + " is not part of run " + id);
+        }
+        return plan;
+    }
+
+    public List<TablePlan> plans() {
+        return List.copyOf(plans.values());
+    }
+
+    /** The result of a table of this run. */
+    public TableResult result(String table) {
+        return results.get(table);
+    }
+
+    public List<TableResult> results() {
+        return Collections.unmodifiableList(new ArrayList<>(results.values()));
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** The first error of the run, redacted, or null. */
+    public String error() {
+        return error;
+    }
+
+    void finish(Status outcome, String message) {
+        status = outcome;
+        if (error == null) {
+            error = message;
+        }
+        finishedAt = Instant.now();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+
+import javax.sql.DataSource;
+
+import dev.ferry.log.Redactor;
+
+/** The run ledger and checkpoints in the target's {@code ferry} schema. */
+public final class RunLedger {
+
+    private static final String[] DDL = {
+        "CREATE SCHEMA IF NOT EXISTS ferry",
+        "CREATE TABLE IF NOT EXISTS ferry.run (id text PRIMARY KEY, trigger text NOT NULL, who text, "
+                + "started_at timestamptz NOT NULL, finished_at timestamptz, status text NOT NULL, error text)",
+        "CREATE TABLE IF NOT EXISTS ferry.run_table (run_id text NOT NULL REFERENCES ferry.run (id) ON DELETE CASCADE, "
+                + "table_name text NOT NULL, mode text NOT NULL, status text NOT NULL, rows_read bigint NOT NULL, "
+                + "rows_written bigint NOT NULL, rows_dead_lettered bigint NOT NULL, seconds numeric NOT NULL, error text, "
+                + "PRIMARY KEY (run_id, table_name))",
+        // one row per table being staged; written in the same transaction as the batch it covers
+        "CREATE TABLE IF NOT EXISTS ferry.checkpoint (table_name text PRIMARY KEY, run_id text NOT NULL, "
+                + "fingerprint text NOT NULL, last_key text, rows_staged bigint NOT NULL, updated_at timestamptz NOT NULL)",
+    };
+
+    private final DataSource target;
+
+    /** The ledger in this target database. */
+    public RunLedger(DataSource target) {
+        this.target = target;
+    }
+
+    /** Creates the {@code ferry} schema and its tables when missing. */
+    public void ensureSchema() throws SQLException {
+        try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
+            // concurrent first runs may race on CREATE ... IF NOT EXISTS; an advisory lock orders them
+            s.execute("SELECT pg_advisory_lock(hashtext('ferry.schema'))");
+            try {
+                for (String ddl : DDL) {
+                    s.execute(ddl);
+                }
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(hashtext('ferry.schema'))");
+            }
+        }
+    }
+
+    /** Records the run as RUNNING. */
+    public void begin(Run run) throws SQLException {
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ferry.run (id, trigger, who, started_at, status) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, run.id());
+            ps.setString(2, run.trigger());
+            ps.setString(3, run.who());
+            ps.setTimestamp(4, Timestamp.from(run.startedAt()));
+            ps.setString(5, Run.Status.RUNNING.name());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records how one table ended. */
+    public void table(Run run, TableResult t) throws SQLException {
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ferry.run_table (run_id, table_name, mode, status, rows_read, rows_written, "
+                        + "rows_dead_lettered, seconds, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (run_id, table_name) DO UPDATE SET status = EXCLUDED.status, "
+                        + "rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, "
+                        + "rows_dead_lettered = EXCLUDED.rows_dead_lettered, seconds = EXCLUDED.seconds, error = EXCLUDED.error")) {
+            ps.setString(1, run.id());
+            ps.setString(2, t.name());
+            ps.setString(3, t.mode());
+            ps.setString(4, t.status().name());
+            ps.setLong(5, t.read());
+            ps.setLong(6, t.written());
+            ps.setLong(7, t.deadLettered());
+            ps.setBigDecimal(8, java.math.BigDecimal.valueOf(t.seconds()));
+            ps.setString(9, t.error() == null ? null : Redactor.redact(t.error()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records the run's outcome. */
+    public void finish(Run run) throws SQLException {
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE ferry.run SET finished_at = ?, status = ?, error = ? WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
+            ps.setString(2, run.status().name());
+            ps.setString(3, run.error() == null ? null : Redactor.redact(run.error()));
+            ps.setString(4, run.id());
+            ps.executeUpdate();
+        }
+    }
+}

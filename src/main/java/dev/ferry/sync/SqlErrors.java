@@ -1,0 +1,69 @@
+package dev.ferry.sync;
+
+import java.sql.SQLException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Classifies failures by SQLState, not by exception class: pgjdbc throws a plain PSQLException for
+ * everything, and a failed JDBC batch hides the real error in {@link SQLException#getNextException()}.
+ */
+public final class SqlErrors {
+
+    private static final Set<String> TRANSIENT = Set.of("40001", "40P01", "53300", "55P03", "57P01", "57P02", "57P03");
+
+    private SqlErrors() {
+    }
+
+    /** Whether a retry in a new transaction may succeed: connection loss, serialization, deadlock, lock, shutdown. */
+    public static boolean isTransient(Throwable failure) {
+        String state = sqlState(failure);
+        if (state != null) {
+            return state.startsWith("08") || TRANSIENT.contains(state);
+        }
+        return hikariTimeout(failure);
+    }
+
+    /** The first SQLState found walking causes and next-exceptions, or null. */
+    public static String sqlState(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null && (e == sql || seen.put(e, true) == null); e = e.getNextException()) {
+                    if (e.getSQLState() != null && !e.getSQLState().isEmpty()) {
+                        return e.getSQLState();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The message worth showing a user: the innermost SQL error's (its next exception for a batch), else the root cause's. */
+    public static String message(Throwable failure) {
+        SQLException innermost = null;
+        Throwable root = failure;
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                innermost = sql.getNextException() != null ? sql.getNextException() : sql;
+            }
+            root = t;
+        }
+        Throwable best = innermost != null ? innermost : root;
+        return best.getMessage() != null ? best.getMessage() : best.getClass().getSimpleName();
+    }
+
+    private static boolean hikariTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getClass().getName().equals("java.sql.SQLTransientConnectionException")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

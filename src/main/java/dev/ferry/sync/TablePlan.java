@@ -1,0 +1,191 @@
+package dev.ferry.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.ferry.db.Sql;
+import dev.ferry.schema.Column;
+import dev.ferry.schema.TableInfo;
+
+/**
+ * How one table is synced: the columns written, and every SQL statement of the read, the staging
+ * writes, the apply and the verification. Pure: built from the two catalogues, checked before any
+ * row is written.
+ */
+public final class TablePlan {
+
+    /** camel-sql named parameters are word characters only. */
+    private static final Pattern PARAMETER_NAME = Pattern.compile("\\w+");
+
+    private final TableSpec spec;
+    private final TableInfo source;
+    private final TableInfo target;
+    private final List<Column> columns;
+    private final List<String> warnings;
+
+    private TablePlan(TableSpec spec, TableInfo source, TableInfo target, List<Column> columns, List<String> warnings) {
+        this.spec = spec;
+        this.source = source;
+        this.target = target;
+        this.columns = columns;
+        this.warnings = warnings;
+    }
+
+    /** Checks the two definitions against the spec and builds the plan, or says what is wrong. */
+    public static TablePlan of(TableSpec spec, Optional<TableInfo> sourceInfo, Optional<TableInfo> targetInfo)
+            throws PlanException {
+        String t = spec.table();
+        TableInfo source = sourceInfo.orElseThrow(() -> new PlanException(
+                "table " + t + " does not exist in the source database: fix the table name in its route file"));
+        TableInfo target = targetInfo.orElseThrow(() -> new PlanException(
+                "table " + t + " does not exist in the target database: create it (for example from "
+                        + "pg_dump --schema-only -t " + t + " of the source) and run again"));
+        List<Column> columns = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (Column sc : source.columns()) {
+            Optional<Column> tc = target.column(sc.name());
+            if (tc.isEmpty()) {
+                warnings.add("column " + t + "." + sc.name() + " exists only in the source: not copied");
+                continue;
+            }
+            if (tc.get().generated()) {
+                continue; // the target computes it
+            }
+            if (!sc.type().equals(tc.get().type())) {
+                throw new PlanException("column " + t + "." + sc.name() + " is " + sc.type() + " in the source but "
+                        + tc.get().type() + " in the target: align the target's column type and run again");
+            }
+            if (!PARAMETER_NAME.matcher(sc.name()).matches()) {
+                throw new PlanException("column " + t + "." + sc.name()
+                        + " has a name Ferry cannot bind yet (letters, digits and _ only): rename it or leave the table out");
+            }
+            columns.add(tc.get());
+        }
+        if (columns.stream().noneMatch(c -> c.name().equals(spec.key()))) {
+            throw new PlanException("key column " + t + "." + spec.key() + " is not a column of both databases: set "
+                    + "'key' in the table's route file to its primary key (source primary key: "
+                    + (source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey())) + ")");
+        }
+        if (spec.hasOwner() && columns.stream().noneMatch(c -> c.name().equals(spec.ownerColumn()))) {
+            throw new PlanException("owner column " + t + "." + spec.ownerColumn()
+                    + " is not a column of both databases: fix 'ownerColumn' in the table's route file");
+        }
+        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings));
+    }
+
+    public TableSpec spec() {
+        return spec;
+    }
+
+    public TableInfo target() {
+        return target;
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The table's name as the route knows it. */
+    public String name() {
+        return spec.table();
+    }
+
+    /** The staging table in the target's {@code ferry} schema. */
+    public String stagingTable() {
+        return Sql.qualified("ferry", "stage_" + target.schema() + "_" + target.name());
+    }
+
+    /** Identifies what staging holds: same columns, types and owner means staged rows can be resumed. */
+    public String fingerprint(Object ownerId) {
+        return columns.stream().map(c -> c.name() + ":" + c.type()).collect(Collectors.joining(","))
+                + "|key=" + spec.key() + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
+    }
+
+    private String sourceTable() {
+        return Sql.qualified(source.schema(), source.name());
+    }
+
+    private String targetTable() {
+        return Sql.qualified(target.schema(), target.name());
+    }
+
+    private String columnList() {
+        return columns.stream().map(c -> Sql.ident(c.name())).collect(Collectors.joining(", "));
+    }
+
+    /** Rows left to read: all of them, or those after the checkpoint ({@code ?} = last staged key). */
+    public String countSql(boolean resume) {
+        return "SELECT count(*) FROM " + sourceTable() + (resume ? " WHERE " + Sql.ident(spec.key()) + " > ?" : "");
+    }
+
+    /** The streaming read, in key order so that the last staged key is a checkpoint. */
+    public String selectSql(boolean resume) {
+        return "SELECT " + columnList() + " FROM " + sourceTable()
+                + (resume ? " WHERE " + Sql.ident(spec.key()) + " > :#ferryAfterKey" : "")
+                + " ORDER BY " + Sql.ident(spec.key());
+    }
+
+    /** The staging table: the written columns with the target's types, no constraints, unlogged. */
+    public String createStagingSql() {
+        return "CREATE UNLOGGED TABLE " + stagingTable() + " ("
+                + columns.stream().map(c -> Sql.ident(c.name()) + " " + c.type()).collect(Collectors.joining(", "))
+                + ")";
+    }
+
+    /** The camel-sql batch insert of one batch of rows (named parameters from each row map). */
+    public String stagingInsertSql() {
+        return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
+                + columns.stream().map(c -> ":#" + c.name()).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** The largest key staged so far. */
+    public String lastStagedKeySql() {
+        return "SELECT max(" + Sql.ident(spec.key()) + ") FROM " + stagingTable();
+    }
+
+    /** Empties the real table inside the apply transaction (TRUNCATE unless other tables reference it). */
+    public String clearTargetSql() {
+        return target.referencedByOthers() ? "DELETE FROM " + targetTable() : "TRUNCATE " + targetTable();
+    }
+
+    /** Copies staging into the real table inside the apply transaction. */
+    public String insertFromStagingSql() {
+        boolean identity = columns.stream().anyMatch(Column::identityAlways);
+        return "INSERT INTO " + targetTable() + " (" + columnList() + ")"
+                + (identity ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + columnList() + " FROM " + stagingTable();
+    }
+
+    /** Moves every sequence the target's columns draw from past the largest copied value (never back). */
+    public List<String> sequenceSql() {
+        List<String> out = new ArrayList<>();
+        for (TableInfo.SequenceUse use : target.sequences()) {
+            if (columns.stream().noneMatch(c -> c.name().equals(use.column()))) {
+                continue;
+            }
+            out.add("SELECT setval(" + Sql.literal(use.sequence()) + "::regclass, m.v) FROM (SELECT max("
+                    + Sql.ident(use.column()) + ")::bigint AS v FROM " + targetTable() + ") m, " + use.sequence()
+                    + " s WHERE m.v IS NOT NULL AND m.v > (CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END)");
+        }
+        return out;
+    }
+
+    /**
+     * Row count and an order-independent checksum over every row of the table (64 bits of each row's md5,
+     * summed). On the source side the owner column is replaced by the owner's id, as the transform does.
+     */
+    public String checksumSql(boolean sourceSide, String ownerLiteral) {
+        String row = columns.stream().map(c -> sourceSide && spec.hasOwner() && c.name().equals(spec.ownerColumn())
+                        ? "CAST(" + ownerLiteral + " AS " + c.type() + ")" : Sql.ident(c.name()))
+                .collect(Collectors.joining(", "));
+        return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0) FROM "
+                + (sourceSide ? sourceTable() : targetTable());
+    }
+}

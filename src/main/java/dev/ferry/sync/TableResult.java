@@ -1,0 +1,113 @@
+package dev.ferry.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What one table of a run did: counts, timing, outcome. Updated by the table's route as batches land. */
+public final class TableResult {
+
+    /** How a table ended. */
+    public enum Status { PENDING, RUNNING, SUCCESS, FAILED, SKIPPED }
+
+    private final String name;
+    private final String mode = "full";
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong staged = new AtomicLong();
+    private volatile long resumed;
+    private volatile long expected;
+    private volatile long written;
+    private volatile long batches;
+    private volatile Instant started;
+    private volatile Instant finished;
+    private volatile Status status = Status.PENDING;
+    private volatile String error;
+
+    /** A pending result for the table. */
+    public TableResult(String name) {
+        this.name = name;
+    }
+
+    void start(long resumedRows, long rowsToRead) {
+        started = Instant.now();
+        status = Status.RUNNING;
+        resumed = resumedRows;
+        expected = rowsToRead;
+    }
+
+    void batchStaged(int rows) {
+        read.addAndGet(rows);
+        staged.addAndGet(rows);
+        batches++;
+    }
+
+    void applied(long rows) {
+        written = rows;
+        finish(Status.SUCCESS, null);
+    }
+
+    void finish(Status outcome, String message) {
+        status = outcome;
+        error = message;
+        finished = Instant.now();
+        if (started == null) {
+            started = finished;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String mode() {
+        return mode;
+    }
+
+    /** Rows read from the source in this run (rows resumed from staging are not read again). */
+    public long read() {
+        return read.get();
+    }
+
+    /** Rows that were already staged by an earlier, interrupted run. */
+    public long resumed() {
+        return resumed;
+    }
+
+    /** Rows the source held after the checkpoint when the table started. */
+    public long expected() {
+        return expected;
+    }
+
+    public long written() {
+        return written;
+    }
+
+    public long batches() {
+        return batches;
+    }
+
+    public long deadLettered() {
+        return 0;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** Seconds from start to end (or to now while running). */
+    public double seconds() {
+        if (started == null) {
+            return 0;
+        }
+        Instant end = finished != null ? finished : Instant.now();
+        return Duration.between(started, end).toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.ferry.sync;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.ferry.db.Sql;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.sql.SqlConstants;
+
+/**
+ * The steps of the table-sync route template that need Java: prepare staging (or resume it), shape
+ * each batch for its staging write, count progress, and apply staging to the real table in one
+ * verified transaction.
+ */
+public final class TableSync {
+
+    /** Header: the staging insert of the current table (camel-sql batch statement). */
+    public static final String STAGE_SQL = "ferryStageSql";
+    /** Header: the last key read, for resuming the source query. */
+    public static final String AFTER_KEY = "ferryAfterKey";
+
+    private final DataSource source;
+    private final DataSource target;
+    private final Progress progress;
+
+    /** Steps reading through {@code source} (the run's snapshot) and writing to {@code target}. */
+    public TableSync(DataSource source, DataSource target, Progress progress) {
+        this.source = source;
+        this.target = target;
+        this.progress = progress;
+    }
+
+    /**
+     * Before the read: keeps staged rows of an interrupted run with the same plan (resume) or starts
+     * a fresh staging table, counts the rows to read, and sets the source query.
+     */
+    public void prepare(Exchange exchange, String table) throws SQLException {
+        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        TablePlan plan = run.plan(table);
+        String fingerprint = plan.fingerprint(run.ownerId());
+        Object afterKey = null;
+        long resumed = 0;
+        try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
+            boolean resumable = false;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL FROM ferry.checkpoint WHERE table_name = ?")) {
+                ps.setString(1, fingerprint);
+                ps.setString(2, plan.stagingTable());
+                ps.setString(3, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    resumable = rs.next() && rs.getBoolean(1);
+                }
+            }
+            if (resumable) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*), (" + plan.lastStagedKeySql() + ") FROM "
+                        + plan.stagingTable())) {
+                    rs.next();
+                    resumed = rs.getLong(1);
+                    afterKey = rs.getObject(2);
+                }
+            }
+            if (afterKey == null) {
+                resumed = 0;
+                s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
+                s.execute(plan.createStagingSql());
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at) "
+                                + "VALUES (?, ?, ?, NULL, 0, now()) ON CONFLICT (table_name) DO UPDATE SET "
+                                + "run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, last_key = NULL, "
+                                + "rows_staged = 0, updated_at = now()")) {
+                    ps.setString(1, table);
+                    ps.setString(2, run.id());
+                    ps.setString(3, fingerprint);
+                    ps.executeUpdate();
+                }
+            }
+        }
+        boolean resume = afterKey != null;
+        long toRead;
+        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.countSql(resume))) {
+            if (resume) {
+                ps.setObject(1, afterKey);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                toRead = rs.getLong(1);
+            }
+        }
+        TableResult result = run.result(table);
+        result.start(resumed, toRead);
+        plan.warnings().forEach(progress::note);
+        progress.tableStarted(result);
+
+        exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, plan.selectSql(resume));
+        exchange.getMessage().setHeader(AFTER_KEY, afterKey);
+        exchange.getMessage().setHeader(STAGE_SQL, plan.stagingInsertSql());
+        exchange.getMessage().setHeader("ferryTable", table);
+        exchange.getMessage().setHeader("ferryRunId", run.id());
+    }
+
+    /** Shapes one batch for its staging write: the ownership transform and the checkpoint's last key. */
+    public void beforeStage(Exchange exchange, String table) {
+        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        TablePlan plan = run.plan(table);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
+        if (plan.spec().hasOwner()) {
+            OwnerRemap.apply(rows, plan.spec().ownerColumn(), run.ownerId());
+        }
+        Object lastKey = rows.isEmpty() ? null : rows.get(rows.size() - 1).get(plan.spec().key());
+        exchange.getMessage().setHeader("ferryLastKey", lastKey == null ? null : String.valueOf(lastKey));
+        exchange.getMessage().setHeader("ferryBatchRows", rows.size());
+    }
+
+    /** After a batch and its checkpoint committed: counts it and reports progress. */
+    public void afterStage(Exchange exchange, String table) {
+        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        TableResult result = run.result(table);
+        result.batchStaged(exchange.getMessage().getHeader("ferryBatchRows", Integer.class));
+        progress.batch(result, run.plan(table).spec().batchSize());
+    }
+
+    /**
+     * Applies staging to the real table in one transaction: empty it, insert every staged row, move
+     * sequences forward, then compare count and checksum with the source snapshot. Any difference rolls
+     * everything back (the table keeps what it held) and discards staging so the next run starts clean.
+     */
+    public void apply(Exchange exchange, String table) throws SQLException, VerificationException {
+        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        TablePlan plan = run.plan(table);
+        String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(run.ownerId())) : null;
+        Checksum expected = Checksum.of(source, plan.checksumSql(true, owner));
+        long written;
+        try (Connection c = target.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(plan.clearTargetSql());
+                written = s.executeUpdate(plan.insertFromStagingSql());
+                for (String sql : plan.sequenceSql()) {
+                    s.execute(sql);
+                }
+                Checksum actual = Checksum.of(c, plan.checksumSql(false, null));
+                if (!expected.equals(actual)) {
+                    c.rollback();
+                    discardStaging(c, plan);
+                    c.commit();
+                    throw new VerificationException("verification failed for " + table + ": source has "
+                            + expected.rows() + " rows (checksum " + expected.sum() + "), target would have "
+                            + actual.rows() + " (checksum " + actual.sum() + "); the table was left as it was, "
+                            + "run again to restage it from a fresh snapshot");
+                }
+                discardStaging(c, plan);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        run.result(table).applied(written);
+    }
+
+    private static void discardStaging(Connection c, TablePlan plan) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry.checkpoint WHERE table_name = ?")) {
+                ps.setString(1, plan.name());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Row count and order-independent checksum of a table's rows. */
+    public record Checksum(long rows, BigDecimal sum) {
+
+        static Checksum of(DataSource ds, String sql) throws SQLException {
+            try (Connection c = ds.getConnection()) {
+                return of(c, sql);
+            }
+        }
+
+        static Checksum of(Connection c, String sql) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return new Checksum(rs.getLong(1), rs.getBigDecimal(2));
+            }
+        }
+    }
+
+    /** The target differs from the source after the apply. */
+    public static final class VerificationException extends Exception {
+        VerificationException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.SyncJob;
+import dev.ferry.support.SyncFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The first slice end to end on real PostgreSQL: owner remapping, atomic full refresh, every row, reruns. */
+class BookSyncTest {
+
+    @Test
+    void should_sync_50000_books_owned_by_bob_equal_but_for_owner_and_rerun_changes_nothing() throws Exception {
+        try (SyncFixture f = new SyncFixture("accept", 50_000)) {
+            Path report = SyncFixture.tempFile("report.json");
+            SyncJob.Outcome first = f.sync(o -> o.report = report);
+            assertEquals(0, first.exitCode(), f.output());
+
+            assertEquals("50000", f.dev("SELECT count(*) FROM book"));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+            String bob = f.dev("SELECT id FROM users WHERE email = 'bob@dev.example'");
+            assertEquals("0", f.dev("SELECT count(*) FROM book WHERE owner_id <> " + bob));
+            assertEquals("20", f.prod("SELECT count(DISTINCT owner_id) FROM book"), "production keeps its owners");
+            // every book id from production, and the sequence ahead of them so development can insert
+            assertEquals(f.prod("SELECT max(id) FROM book"), f.dev("SELECT last_value FROM book_id_seq"));
+
+            JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+            assertEquals("SUCCESS", json.get("status").asText());
+            assertEquals(first.run().id(), json.get("runId").asText());
+            assertNotNull(json.get("startedAt").asText());
+            assertNotNull(json.get("finishedAt").asText());
+            JsonNode book = json.get("tables").get(0);
+            assertEquals("book", book.get("name").asText());
+            assertEquals("full", book.get("mode").asText());
+            assertEquals(50_000, book.get("read").asLong());
+            assertEquals(50_000, book.get("written").asLong());
+            assertEquals(0, book.get("deadLettered").asLong());
+            assertTrue(book.get("seconds").asDouble() > 0);
+
+            String before = f.devBookDigest();
+            SyncJob.Outcome second = f.sync(o -> { });
+            assertEquals(0, second.exitCode(), f.output());
+            assertEquals(before, f.devBookDigest(), "a second run of an unchanged source changes nothing");
+            assertEquals("2", f.dev("SELECT count(*) FROM ferry.run WHERE status = 'SUCCESS'"));
+            assertEquals("0", f.dev("SELECT count(*) FROM ferry.checkpoint"), "no staging left behind");
+            assertEquals(null, f.dev("SELECT to_regclass('ferry.stage_public_book')"));
+        }
+    }
+
+    @Test
+    void should_assign_the_owner_given_by_id() throws Exception {
+        try (SyncFixture f = new SyncFixture("ownerid", 300)) {
+            String alice = f.dev("SELECT id FROM users WHERE email = 'alice@dev.example'");
+            SyncJob.Outcome outcome = f.sync(o -> {
+                o.ownerEmail = null;
+                o.ownerId = alice;
+            });
+            assertEquals(0, outcome.exitCode(), f.output());
+            assertEquals("300", f.dev("SELECT count(*) FROM book WHERE owner_id = " + alice));
+        }
+    }
+
+    @Test
+    void should_exit_2_and_write_nothing_for_an_unknown_owner() throws Exception {
+        try (SyncFixture f = new SyncFixture("noowner", 300)) {
+            SyncJob.Outcome byEmail = f.sync(o -> o.ownerEmail = "nobody@dev.example");
+            assertEquals(2, byEmail.exitCode());
+            assertTrue(f.output().contains("no development user with email nobody@dev.example"), f.output());
+            assertTrue(f.output().contains("bob@dev.example"), "lists the target's users: " + f.output());
+
+            SyncJob.Outcome byId = f.sync(o -> {
+                o.ownerEmail = null;
+                o.ownerId = "999";
+            });
+            assertEquals(2, byId.exitCode());
+            assertEquals("0", f.dev("SELECT count(*) FROM book"));
+            assertEquals(null, f.dev("SELECT to_regclass('ferry.run')"), "nothing at all was written");
+        }
+    }
+
+    @Test
+    void should_exit_2_listing_users_when_no_owner_is_given_and_none_can_be_asked_for() throws Exception {
+        try (SyncFixture f = new SyncFixture("ambig", 10)) {
+            SyncJob.Outcome outcome = f.sync(o -> o.ownerEmail = null);
+            assertEquals(2, outcome.exitCode());
+            assertTrue(f.output().contains("--owner-id") && f.output().contains("alice@dev.example"), f.output());
+            assertEquals("0", f.dev("SELECT count(*) FROM book"));
+
+            f.execDev("DELETE FROM users WHERE email = 'alice@dev.example'");
+            SyncJob.Outcome single = f.sync(o -> o.ownerEmail = null);
+            assertEquals(0, single.exitCode(), "the only user is the owner: " + f.output());
+            assertEquals("10", f.dev("SELECT count(*) FROM book b JOIN users u ON u.id = b.owner_id "
+                    + "WHERE u.email = 'bob@dev.example'"));
+        }
+    }
+
+    @Test
+    void should_refuse_a_full_refresh_without_yes_when_there_is_no_terminal() throws Exception {
+        try (SyncFixture f = new SyncFixture("noyes", 10)) {
+            SyncJob.Outcome outcome = f.sync(o -> o.yes = false);
+            assertEquals(2, outcome.exitCode());
+            assertTrue(f.output().contains("--yes"), f.output());
+            assertEquals("0", f.dev("SELECT count(*) FROM book"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} rows in batches of 100")
+    @ValueSource(ints = {0, 1, 99, 100, 101, 10_007})
+    void should_land_every_row_at_batch_boundaries(int rows) throws Exception {
+        try (SyncFixture f = new SyncFixture("rows" + rows, rows)) {
+            SyncJob.Outcome outcome = f.sync(o -> o.overrides.put("ferry.batch-size", "100"));
+            assertEquals(0, outcome.exitCode(), f.output());
+            assertEquals(String.valueOf(rows), f.dev("SELECT count(*) FROM book"));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+            assertEquals(rows, outcome.run().result("book").read());
+            assertEquals(rows, outcome.run().result("book").written());
+            assertEquals((rows + 99) / 100, outcome.run().result("book").batches());
+        }
+    }
+
+    @Test
+    void should_leave_the_development_table_as_it_was_when_the_apply_fails() throws Exception {
+        try (SyncFixture f = new SyncFixture("applyfail", 2_000)) {
+            seedDevelopmentBooks(f);
+            String before = f.devBookDigest();
+            // a development-only CHECK rejects some production rows when staging is applied
+            f.execDev("ALTER TABLE book ADD CONSTRAINT short_books CHECK (page_count < 900) NOT VALID");
+            SyncJob.Outcome outcome = f.sync(o -> o.overrides.put("ferry.batch-size", "300"));
+            assertEquals(1, outcome.exitCode(), f.output());
+            assertTrue(f.output().contains("short_books"), "names the constraint: " + f.output());
+            assertEquals(before, f.devBookDigest(), "the table holds exactly what it held before the run");
+            assertEquals("FAILED", f.dev("SELECT status FROM ferry.run"));
+        }
+    }
+
+    @Test
+    void should_leave_the_development_table_as_it_was_when_a_write_fails_mid_table() throws Exception {
+        try (SyncFixture f = new SyncFixture("midfail", 2_000)) {
+            seedDevelopmentBooks(f);
+            String before = f.devBookDigest();
+            // the ledger tables exist before the run, with a trigger that breaks the 4th checkpoint write
+            f.execDev("CREATE SCHEMA ferry",
+                    "CREATE TABLE ferry.checkpoint (table_name text PRIMARY KEY, run_id text NOT NULL, "
+                            + "fingerprint text NOT NULL, last_key text, rows_staged bigint NOT NULL, updated_at timestamptz NOT NULL)",
+                    "CREATE FUNCTION ferry.boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                            + "IF NEW.rows_staged > 900 THEN RAISE EXCEPTION 'injected failure at % rows', NEW.rows_staged; END IF; "
+                            + "RETURN NEW; END $$",
+                    "CREATE TRIGGER boom BEFORE UPDATE ON ferry.checkpoint FOR EACH ROW EXECUTE FUNCTION ferry.boom()");
+            SyncJob.Outcome outcome = f.sync(o -> o.overrides.put("ferry.batch-size", "300"));
+            assertEquals(1, outcome.exitCode(), f.output());
+            assertTrue(f.output().contains("injected failure"), f.output());
+            assertEquals(before, f.devBookDigest(), "the table holds exactly what it held before the run");
+            // the failing batch left neither its rows nor its checkpoint: staging and checkpoint agree at 900
+            assertEquals("900", f.dev("SELECT count(*) FROM ferry.stage_public_book"));
+            assertEquals("900", f.dev("SELECT rows_staged FROM ferry.checkpoint WHERE table_name = 'book'"));
+            assertEquals(f.prod("SELECT id FROM book ORDER BY id OFFSET 899 LIMIT 1"),
+                    f.dev("SELECT last_key FROM ferry.checkpoint WHERE table_name = 'book'"));
+        }
+    }
+
+    @Test
+    void should_fail_before_writing_when_the_target_lacks_the_table() throws Exception {
+        try (SyncFixture f = new SyncFixture("notable", 10)) {
+            f.execDev("DROP TABLE book");
+            SyncJob.Outcome outcome = f.sync(o -> { });
+            assertEquals(1, outcome.exitCode());
+            assertTrue(f.output().contains("table book does not exist in the target database"), f.output());
+            assertEquals(null, f.dev("SELECT to_regclass('ferry.run')"));
+        }
+    }
+
+    @Test
+    void should_exit_2_for_an_unknown_table() throws Exception {
+        try (SyncFixture f = new SyncFixture("unknown", 10)) {
+            SyncJob.Outcome outcome = f.sync(o -> o.tables = java.util.List.of("nope"));
+            assertEquals(2, outcome.exitCode());
+            assertTrue(f.output().contains("unknown table 'nope'; tables with routes: book"), f.output());
+        }
+    }
+
+    private static void seedDevelopmentBooks(SyncFixture f) throws Exception {
+        String alice = f.dev("SELECT id FROM users WHERE email = 'alice@dev.example'");
+        f.execDev("INSERT INTO book (owner_id, isbn10, isbn13, title) SELECT " + alice
+                + ", 'd' || lpad(i::text, 9, '0'), 'd' || lpad(i::text, 12, '0'), 'Dev book ' || i FROM generate_series(1, 50) i");
+        assertEquals("50", f.dev("SELECT count(*) FROM book"));
+    }
+}

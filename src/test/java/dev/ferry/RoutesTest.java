@@ -1,0 +1,34 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.ferry.sync.Progress;
+import dev.ferry.sync.TableSpec;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+
+/** Every YAML route loads from the include pattern, with the ids and parameters users rely on. */
+class RoutesTest {
+
+    @Test
+    void should_load_every_yaml_route_with_explicit_ids() throws Exception {
+        try (FerryApp app = FerryApp.start(null, Map.of())) {
+            List<String> ids = app.camel().getRoutes().stream().map(Route::getRouteId).sorted().toList();
+            assertEquals(List.of("ferry-stage-batch", "sync-book"), ids);
+            assertEquals(2, app.camel().getRoutes().size());
+
+            Map<String, TableSpec> tables = app.runner(new Progress(System.err)).tables();
+            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 1000)), tables);
+        }
+    }
+
+    @Test
+    void should_take_the_batch_size_from_configuration_unless_the_route_sets_it() throws Exception {
+        try (FerryApp app = FerryApp.start(null, Map.of("ferry.batch-size", "250"))) {
+            assertEquals(250, app.runner(new Progress(System.err)).tables().get("book").batchSize());
+        }
+    }
+}
