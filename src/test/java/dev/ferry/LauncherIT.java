@@ -1,0 +1,79 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.support.SyncFixture;
+import org.junit.jupiter.api.Test;
+
+/** The {@code ./ferry} launcher as a user runs it (after the jar is packaged): a separate JVM, env configuration. */
+class LauncherIT {
+
+    private record Result(int code, String output) {
+    }
+
+    private static Result ferry(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(new File("ferry").getAbsolutePath());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "ferry did not finish");
+        String text = new String(out, StandardCharsets.UTF_8);
+        System.err.println(text);
+        return new Result(p.exitValue(), text);
+    }
+
+    @Test
+    void should_print_usage_and_exit_2_for_an_unknown_command() throws Exception {
+        Result r = ferry(Map.of(), "frobnicate");
+        assertEquals(2, r.code());
+        assertTrue(r.output().contains("Usage: ferry"), r.output());
+        assertEquals(0, ferry(Map.of(), "help").code());
+    }
+
+    @Test
+    void should_run_the_demo_with_100000_books_and_report_success() throws Exception {
+        Path report = SyncFixture.tempFile("demo.json");
+        Result r = ferry(Map.of("FERRY_SOURCE_URL", "", "FERRY_TARGET_URL", ""), "demo", "--report", report.toString());
+        assertEquals(0, r.code(), r.output());
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+        assertEquals("SUCCESS", json.get("status").asText());
+        assertEquals(100_000, json.get("tables").get(0).get("read").asLong());
+        assertEquals(100_000, json.get("tables").get(0).get("written").asLong());
+        // a second demo works too (it provisions fresh databases every time)
+        assertEquals(0, ferry(Map.of("FERRY_SOURCE_URL", "", "FERRY_TARGET_URL", ""), "demo", "--rows", "1000").code());
+    }
+
+    @Test
+    void should_sync_through_the_launcher_with_environment_configuration() throws Exception {
+        try (SyncFixture f = new SyncFixture("launcher", 3_000)) {
+            Map<String, String> env = Map.of(
+                    "FERRY_SOURCE_URL", f.pg.url(f.production), "FERRY_SOURCE_USER", f.pg.user(),
+                    "FERRY_SOURCE_PASSWORD", f.pg.password(),
+                    "FERRY_TARGET_URL", f.pg.url(f.development), "FERRY_TARGET_USER", f.pg.user(),
+                    "FERRY_TARGET_PASSWORD", f.pg.password(),
+                    "JAVA_OPTS", "-Xmx256m");
+            Result r = ferry(env, "sync", "--yes", "--owner-email", "bob@dev.example");
+            assertEquals(0, r.code(), r.output());
+            assertTrue(r.output().contains("book: batch 3/3"), r.output());
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+
+            Result noYes = ferry(env, "sync", "--owner-email", "bob@dev.example");
+            assertEquals(2, noYes.code(), noYes.output());
+        }
+    }
+}
