@@ -1,14 +1,17 @@
 package dev.ferry;
 
+import dev.ferry.cli.DeadLettersCommand;
 import dev.ferry.cli.DemoCommand;
 import dev.ferry.cli.SyncCommand;
+import dev.ferry.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Ferry's command line: {@code ferry demo | sync | help}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Brings production PostgreSQL tables into a development database: owner remapped, atomic, verified.",
-        subcommands = {SyncCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SyncCommand.class, VerifyCommand.class, DeadLettersCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:SUCCESS", "1:FAILED", "2:bad usage or configuration (nothing written)",
             "3:PARTIAL (some rows set aside)"})
@@ -24,7 +27,16 @@ public final class Ferry implements Runnable {
 
     /** Runs the command line and returns its exit code (used by tests). */
     public static int execute(String... args) {
-        return new CommandLine(new Ferry()).execute(args);
+        CommandLine cli = new CommandLine(new Ferry());
+        // a wrong command or option: what was wrong, then the usage of the command it was given to; exit 2
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine wrong = e.getCommandLine();
+            wrong.getErr().println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, wrong.getErr());
+            wrong.usage(wrong.getErr());
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cli.execute(args);
     }
 
     @Override

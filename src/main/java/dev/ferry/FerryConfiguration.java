@@ -5,14 +5,14 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.SnapshotDataSource;
+import dev.ferry.db.TransactionPolicy;
 import dev.ferry.log.Redactor;
 import dev.ferry.sync.Progress;
+import dev.ferry.sync.RowIsolator;
 import dev.ferry.sync.TableSync;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.spring.spi.SpringTransactionPolicy;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 
 /** Ferry's beans: the two connection pools, the run's snapshot view of the source, the staging transaction. */
 public class FerryConfiguration implements CamelConfiguration {
@@ -36,7 +36,10 @@ public class FerryConfiguration implements CamelConfiguration {
                                    @PropertyInject("ferry.target.user") String user,
                                    @PropertyInject(value = "ferry.target.password", defaultValue = "") String password,
                                    @PropertyInject(value = "ferry.target.pool-size", defaultValue = "4") int poolSize) {
-        return new HikariDataSource(pool("ferry-target", url, user, password, poolSize));
+        HikariConfig config = pool("ferry-target", url, user, password, poolSize);
+        // strings bound to staging columns are typed by the server: enums, domains, inet, ... take them as input
+        config.addDataSourceProperty("stringtype", "unspecified");
+        return new HikariDataSource(config);
     }
 
     /**
@@ -51,9 +54,8 @@ public class FerryConfiguration implements CamelConfiguration {
         SnapshotDataSource snapshot = new SnapshotDataSource(source);
         camelContext.getRegistry().bind("snapshotSource", snapshot);
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err)));
-        SpringTransactionPolicy policy = new SpringTransactionPolicy(new JdbcTransactionManager(target));
-        policy.setPropagationBehaviorName("PROPAGATION_REQUIRES_NEW");
-        camelContext.getRegistry().bind("stagingTransaction", policy);
+        camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
+        camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));
     }
 
     private static HikariConfig pool(String name, String url, String user, String password, int poolSize) {
@@ -68,6 +70,8 @@ public class FerryConfiguration implements CamelConfiguration {
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(10_000);
         config.addDataSourceProperty("ApplicationName", "ferry");
+        // PostgreSQL's error details quote row values (personal data); keep them out of messages and logs
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return config;
     }
 }

@@ -132,11 +132,13 @@ class BookSyncTest {
         try (SyncFixture f = new SyncFixture("applyfail", 2_000)) {
             seedDevelopmentBooks(f);
             String before = f.devBookDigest();
-            // a development-only CHECK rejects some production rows when staging is applied
-            f.execDev("ALTER TABLE book ADD CONSTRAINT short_books CHECK (page_count < 900) NOT VALID");
+            // a development-only trigger fails the insert of one production row when staging is applied
+            f.execDev("CREATE FUNCTION no_book_1500() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.isbn10 = '0000001500' THEN RAISE EXCEPTION 'injected apply failure'; END IF; RETURN NEW; END $$",
+                    "CREATE TRIGGER no_book_1500 BEFORE INSERT ON book FOR EACH ROW EXECUTE FUNCTION no_book_1500()");
             SyncJob.Outcome outcome = f.sync(o -> o.overrides.put("ferry.batch-size", "300"));
             assertEquals(1, outcome.exitCode(), f.output());
-            assertTrue(f.output().contains("short_books"), "names the constraint: " + f.output());
+            assertTrue(f.output().contains("injected apply failure"), "says why: " + f.output());
             assertEquals(before, f.devBookDigest(), "the table holds exactly what it held before the run");
             assertEquals("FAILED", f.dev("SELECT status FROM ferry.run"));
         }

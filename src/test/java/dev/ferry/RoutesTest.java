@@ -17,8 +17,8 @@ class RoutesTest {
     void should_load_every_yaml_route_with_explicit_ids() throws Exception {
         try (FerryApp app = FerryApp.start(null, Map.of())) {
             List<String> ids = app.camel().getRoutes().stream().map(Route::getRouteId).sorted().toList();
-            assertEquals(List.of("ferry-stage-batch", "sync-book"), ids);
-            assertEquals(2, app.camel().getRoutes().size());
+            assertEquals(List.of("ferry-apply", "ferry-dead-letter", "ferry-stage-batch", "ferry-stage-batch-tx", "sync-book"), ids);
+            assertEquals(5, app.camel().getRoutes().size());
 
             Map<String, TableSpec> tables = app.runner(new Progress(System.err)).tables();
             assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 1000)), tables);

@@ -5,14 +5,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 
 import dev.ferry.FerryApp;
 import dev.ferry.log.Redactor;
@@ -48,7 +52,10 @@ public final class SyncJob {
     public record Outcome(int exitCode, Run run) {
     }
 
+    private static final long STOP_GRACE_SECONDS = 120;
+
     private final PrintStream err;
+    private volatile SyncRunner running;
     private final BufferedReader in;
     private final boolean terminal;
 
@@ -67,10 +74,32 @@ public final class SyncJob {
         } catch (Exception e) {
             return fail(ExitCodes.USAGE, "cannot start Ferry: " + SqlErrors.message(e), e, options);
         }
+        // SIGTERM / Ctrl+C: the batch in flight commits or rolls back whole, the run is recorded as
+        // INTERRUPTED, the pools close; then the JVM exits (143 / 130)
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            SyncRunner runner = running;
+            if (runner != null) {
+                err.println("ferry: stopping after the batch in flight...");
+                runner.stopCurrent();
+            }
+            try {
+                finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ferry-graceful-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run(app, options);
         } finally {
             app.close();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the run is recorded and the pools are closed
+            }
         }
     }
 
@@ -84,6 +113,7 @@ public final class SyncJob {
             List<TablePlan> plans = runner.plan(specs);
             Optional<OwnerResolver.User> owner = owner(app, plans, options);
             confirm(app, plans, owner, options);
+            running = runner;
             Run run = runner.run(plans, owner.map(OwnerResolver.User::id).orElse(null), options.trigger,
                     System.getProperty("user.name"));
             progress.summary(run);
@@ -127,8 +157,18 @@ public final class SyncJob {
         return chosen;
     }
 
-    private static void connect(DataSource pool, String role, String url) throws SQLException {
-        try (Connection c = pool.getConnection()) {
+    /** Connects once outside the pool, so an unreachable database fails at once in one line. */
+    private static void connect(HikariDataSource pool, String role, String url) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(pool.getDataSourceProperties());
+        if (pool.getUsername() != null) {
+            props.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            props.setProperty("password", pool.getPassword());
+        }
+        props.setProperty("connectTimeout", "10");
+        try (Connection c = DriverManager.getConnection(pool.getJdbcUrl(), props)) {
             c.isValid(5);
         } catch (SQLException e) {
             throw new SQLException("cannot connect to the " + role + " database " + Redactor.redact(url) + ": "

@@ -42,6 +42,15 @@ public final class SnapshotDataSource extends DelegatingDataSource {
         return snapshotId;
     }
 
+    /** Whether the snapshot is open and its holding connection still answers. */
+    public synchronized boolean isAlive() {
+        try {
+            return holder != null && holder.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** The open snapshot's id, or null. */
     public String snapshotId() {
         return snapshotId;

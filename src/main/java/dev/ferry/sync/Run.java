@@ -27,6 +27,8 @@ public final class Run {
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
+    private volatile int snapshots = 1;
+    private volatile boolean stopRequested;
 
     /** A run of these plans, in order. */
     public Run(String trigger, String who, Object ownerId, List<TablePlan> plans) {
@@ -93,6 +95,25 @@ public final class Run {
     /** The first error of the run, redacted, or null. */
     public String error() {
         return error;
+    }
+
+    /** Asks the run to stop after the batch in flight (SIGTERM, Ctrl+C, JMX cancel). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether the run was asked to stop. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** How many source snapshots the run used (more than one when a lost snapshot had to be renewed). */
+    public int snapshots() {
+        return snapshots;
+    }
+
+    void snapshotRenewed() {
+        snapshots++;
     }
 
     void finish(Status outcome, String message) {

@@ -16,14 +16,24 @@ public final class RunLedger {
     private static final String[] DDL = {
         "CREATE SCHEMA IF NOT EXISTS ferry",
         "CREATE TABLE IF NOT EXISTS ferry.run (id text PRIMARY KEY, trigger text NOT NULL, who text, "
-                + "started_at timestamptz NOT NULL, finished_at timestamptz, status text NOT NULL, error text)",
+                + "started_at timestamptz NOT NULL, finished_at timestamptz, status text NOT NULL, error text, "
+                + "owner_id text, snapshots int NOT NULL DEFAULT 1)",
         "CREATE TABLE IF NOT EXISTS ferry.run_table (run_id text NOT NULL REFERENCES ferry.run (id) ON DELETE CASCADE, "
                 + "table_name text NOT NULL, mode text NOT NULL, status text NOT NULL, rows_read bigint NOT NULL, "
                 + "rows_written bigint NOT NULL, rows_dead_lettered bigint NOT NULL, seconds numeric NOT NULL, error text, "
                 + "PRIMARY KEY (run_id, table_name))",
         // one row per table being staged; written in the same transaction as the batch it covers
         "CREATE TABLE IF NOT EXISTS ferry.checkpoint (table_name text PRIMARY KEY, run_id text NOT NULL, "
-                + "fingerprint text NOT NULL, last_key text, rows_staged bigint NOT NULL, updated_at timestamptz NOT NULL)",
+                + "fingerprint text NOT NULL, last_key text, rows_staged bigint NOT NULL, updated_at timestamptz NOT NULL, "
+                + "staging_id text)",
+        // ledgers made by earlier versions of Ferry
+        "ALTER TABLE ferry.run ADD COLUMN IF NOT EXISTS owner_id text",
+        "ALTER TABLE ferry.run ADD COLUMN IF NOT EXISTS snapshots int NOT NULL DEFAULT 1",
+        "ALTER TABLE ferry.checkpoint ADD COLUMN IF NOT EXISTS staging_id text",
+        // rows the target rejected for good, as they were after the transforms (never the raw source row)
+        "CREATE TABLE IF NOT EXISTS ferry.dead_letter (id bigserial PRIMARY KEY, run_id text NOT NULL, "
+                + "table_name text NOT NULL, staging_id text, row_key text, row_data jsonb NOT NULL, sql_state text, "
+                + "message text, created_at timestamptz NOT NULL DEFAULT now())",
     };
 
     private final DataSource target;
@@ -51,12 +61,13 @@ public final class RunLedger {
     /** Records the run as RUNNING. */
     public void begin(Run run) throws SQLException {
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ferry.run (id, trigger, who, started_at, status) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO ferry.run (id, trigger, who, started_at, status, owner_id) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, run.id());
             ps.setString(2, run.trigger());
             ps.setString(3, run.who());
             ps.setTimestamp(4, Timestamp.from(run.startedAt()));
             ps.setString(5, Run.Status.RUNNING.name());
+            ps.setString(6, run.ownerId() == null ? null : String.valueOf(run.ownerId()));
             ps.executeUpdate();
         }
     }
@@ -85,11 +96,12 @@ public final class RunLedger {
     /** Records the run's outcome. */
     public void finish(Run run) throws SQLException {
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE ferry.run SET finished_at = ?, status = ?, error = ? WHERE id = ?")) {
+                "UPDATE ferry.run SET finished_at = ?, status = ?, error = ?, snapshots = ? WHERE id = ?")) {
             ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
             ps.setString(2, run.status().name());
             ps.setString(3, run.error() == null ? null : Redactor.redact(run.error()));
-            ps.setString(4, run.id());
+            ps.setInt(4, run.snapshots());
+            ps.setString(5, run.id());
             ps.executeUpdate();
         }
     }

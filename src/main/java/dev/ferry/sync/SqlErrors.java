@@ -25,6 +25,11 @@ public final class SqlErrors {
         return hikariTimeout(failure);
     }
 
+    /** Whether retrying cannot help: the target rejects the data itself (constraint, type, value). */
+    public static boolean isPermanent(Throwable failure) {
+        return !isTransient(failure);
+    }
+
     /** The first SQLState found walking causes and next-exceptions, or null. */
     public static String sqlState(Throwable failure) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
@@ -53,6 +58,20 @@ public final class SqlErrors {
         }
         Throwable best = innermost != null ? innermost : root;
         return best.getMessage() != null ? best.getMessage() : best.getClass().getSimpleName();
+    }
+
+    /**
+     * The message without row values PostgreSQL may quote in it: the Detail/Where/Position parts, and
+     * the quoted input of "invalid input syntax" style messages. Constraint and column names stay.
+     */
+    public static String withoutValues(String message) {
+        if (message == null) {
+            return null;
+        }
+        String out = message.replaceAll("(?s)\\s*(Detail|Where|Position|Hint):.*$", "");
+        out = out.replaceAll("(invalid input (syntax|value) for (type|enum) [\\w .()\\[\\]]+): \".*\"", "$1: (value removed)");
+        out = out.replaceAll("(?s)Failing row contains \\(.*\\)", "Failing row contains (values removed)");
+        return out;
     }
 
     private static boolean hikariTimeout(Throwable failure) {

@@ -31,10 +31,13 @@ public final class SyncRunner {
     private final DataSource target;
     private final RunLedger ledger;
     private final Progress progress;
+    private final int tableAttempts;
+    private volatile Run current;
 
     /** A runner over the routes of this Camel context and its pools. */
     public SyncRunner(CamelContext camel, DataSource sourcePool, SnapshotDataSource snapshot, DataSource target,
-                      Progress progress) {
+                      Progress progress, int tableAttempts) {
+        this.tableAttempts = Math.max(1, tableAttempts);
         this.camel = camel;
         this.sourcePool = sourcePool;
         this.snapshot = snapshot;
@@ -73,37 +76,58 @@ public final class SyncRunner {
         return plans;
     }
 
-    /** Runs the planned tables: the owner must already be resolved (or null when no table has one). */
+    /** The run in progress, or null. */
+    public Run current() {
+        return current;
+    }
+
+    /** Asks the run in progress (if any) to stop after its batch in flight. */
+    public void stopCurrent() {
+        Run run = current;
+        if (run != null) {
+            run.requestStop();
+        }
+    }
+
+    /**
+     * Runs the planned tables: the owner must already be resolved (or null when no table has one). A
+     * table that fails with a transient error (a dropped source or target connection, a lost snapshot)
+     * is run again from its checkpoint, up to the configured attempts, with a new snapshot when the old
+     * one is gone.
+     */
     public Run run(List<TablePlan> plans, Object ownerId, String trigger, String who) throws SQLException {
         Run run = new Run(trigger, who, ownerId, plans);
         ledger.ensureSchema();
         ledger.begin(run);
+        current = run;
         Run.Status outcome = Run.Status.SUCCESS;
         String firstError = null;
         try {
             snapshot.open();
-            ProducerTemplate producer = camel.createProducerTemplate();
-            try {
+            try (ProducerTemplate producer = camel.createProducerTemplate()) {
                 for (TablePlan plan : plans) {
                     TableResult result = run.result(plan.name());
-                    if (outcome != Run.Status.SUCCESS) {
-                        result.finish(TableResult.Status.SKIPPED, "not run: an earlier table failed");
+                    if (outcome == Run.Status.FAILED || outcome == Run.Status.INTERRUPTED) {
+                        result.finish(TableResult.Status.SKIPPED, "not run: " + (outcome == Run.Status.FAILED
+                                ? "an earlier table failed" : "the run was stopped"));
                         ledger.table(run, result);
                         continue;
                     }
-                    Exchange exchange = new DefaultExchange(camel);
-                    exchange.setProperty(Run.PROPERTY, run);
-                    producer.send("direct:" + plan.spec().routeId(), exchange);
-                    if (exchange.getException() != null) {
-                        String message = Redactor.redact(SqlErrors.message(exchange.getException()));
+                    Exception failure = syncTable(producer, run, plan);
+                    if (failure instanceof TableSync.RunInterruptedException || (failure != null && run.stopRequested())) {
+                        result.finish(TableResult.Status.FAILED, "interrupted; the next run resumes from the checkpoint");
+                        outcome = Run.Status.INTERRUPTED;
+                        firstError = plan.name() + ": interrupted";
+                    } else if (failure != null) {
+                        String message = Redactor.redact(SqlErrors.message(failure));
                         result.finish(TableResult.Status.FAILED, message);
                         outcome = Run.Status.FAILED;
                         firstError = plan.name() + ": " + message;
+                    } else if (result.deadLettered() > 0 && outcome == Run.Status.SUCCESS) {
+                        outcome = Run.Status.PARTIAL;
                     }
                     ledger.table(run, result);
                 }
-            } finally {
-                producer.close();
             }
         } catch (SQLException | RuntimeException e) {
             outcome = Run.Status.FAILED;
@@ -114,8 +138,44 @@ public final class SyncRunner {
         } finally {
             snapshot.close();
             run.finish(outcome, firstError);
+            current = null;
             ledger.finish(run);
         }
         return run;
+    }
+
+    /** Sends one table through its route, again from its checkpoint after a transient failure; returns the failure or null. */
+    private Exception syncTable(ProducerTemplate producer, Run run, TablePlan plan) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.setProperty(Run.PROPERTY, run);
+            producer.send("direct:" + plan.spec().routeId(), exchange);
+            Exception failure = exchange.getException();
+            if (failure == null && run.result(plan.name()).status() != TableResult.Status.SUCCESS) {
+                // never count a table as done unless its staging was applied and verified
+                failure = new IllegalStateException("the route of " + plan.name() + " ended before applying staging");
+            }
+            if (failure == null) {
+                return null;
+            }
+            Throwable cause = failure;
+            while (cause.getCause() != null && !(cause instanceof TableSync.RunInterruptedException)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof TableSync.RunInterruptedException interrupted) {
+                return interrupted;
+            }
+            boolean snapshotLost = !snapshot.isAlive();
+            if (run.stopRequested() || attempt >= tableAttempts || !(snapshotLost || SqlErrors.isTransient(failure))) {
+                return failure;
+            }
+            if (snapshotLost) {
+                snapshot.open();
+                run.snapshotRenewed();
+                progress.note(plan.name() + ": the source snapshot was lost; continuing in a new snapshot");
+            }
+            progress.note(plan.name() + ": " + Redactor.redact(SqlErrors.message(failure)) + "; resuming from its "
+                    + "checkpoint (attempt " + (attempt + 1) + " of " + tableAttempts + ")");
+        }
     }
 }

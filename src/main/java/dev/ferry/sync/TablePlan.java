@@ -145,6 +145,12 @@ public final class TablePlan {
                 + columns.stream().map(c -> ":#" + c.name()).collect(Collectors.joining(", ")) + ")";
     }
 
+    /** The same insert with positional parameters, for plain JDBC (the dead-letter bisection). */
+    public String stagingInsertJdbcSql() {
+        return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
     /** The largest key staged so far. */
     public String lastStagedKeySql() {
         return "SELECT max(" + Sql.ident(spec.key()) + ") FROM " + stagingTable();
@@ -167,14 +173,18 @@ public final class TablePlan {
     public List<String> sequenceSql() {
         List<String> out = new ArrayList<>();
         for (TableInfo.SequenceUse use : target.sequences()) {
-            if (columns.stream().noneMatch(c -> c.name().equals(use.column()))) {
-                continue;
+            if (columns.stream().anyMatch(c -> c.name().equals(use.column()))) {
+                out.add(advanceSequenceSql(use, targetTable()));
             }
-            out.add("SELECT setval(" + Sql.literal(use.sequence()) + "::regclass, m.v) FROM (SELECT max("
-                    + Sql.ident(use.column()) + ")::bigint AS v FROM " + targetTable() + ") m, " + use.sequence()
-                    + " s WHERE m.v IS NOT NULL AND m.v > (CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END)");
         }
         return out;
+    }
+
+    /** Sets a sequence past the largest value of its column in {@code table}, if that is ahead of it. */
+    public static String advanceSequenceSql(TableInfo.SequenceUse use, String table) {
+        return "SELECT setval(" + Sql.literal(use.sequence()) + "::regclass, m.v) FROM (SELECT max("
+                + Sql.ident(use.column()) + ")::bigint AS v FROM " + table + ") m, " + use.sequence()
+                + " s WHERE m.v IS NOT NULL AND m.v > (CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END)";
     }
 
     /**
@@ -182,10 +192,19 @@ public final class TablePlan {
      * summed). On the source side the owner column is replaced by the owner's id, as the transform does.
      */
     public String checksumSql(boolean sourceSide, String ownerLiteral) {
+        return checksumSql(sourceSide, ownerLiteral, false);
+    }
+
+    /**
+     * As {@link #checksumSql(boolean, String)}; with {@code excludeKeys} the rows whose key (as text) is
+     * in the array parameter {@code ?} are left out (the rows set aside as dead letters).
+     */
+    public String checksumSql(boolean sourceSide, String ownerLiteral, boolean excludeKeys) {
         String row = columns.stream().map(c -> sourceSide && spec.hasOwner() && c.name().equals(spec.ownerColumn())
                         ? "CAST(" + ownerLiteral + " AS " + c.type() + ")" : Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0) FROM "
-                + (sourceSide ? sourceTable() : targetTable());
+                + (sourceSide ? sourceTable() : targetTable())
+                + (excludeKeys ? " WHERE NOT (" + Sql.ident(spec.key()) + "::text = ANY (?))" : "");
     }
 }

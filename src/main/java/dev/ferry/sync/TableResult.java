@@ -17,6 +17,7 @@ public final class TableResult {
     private volatile long resumed;
     private volatile long expected;
     private volatile long written;
+    private final AtomicLong deadLettered = new AtomicLong();
     private volatile long batches;
     private volatile Instant started;
     private volatile Instant finished;
@@ -35,14 +36,16 @@ public final class TableResult {
         expected = rowsToRead;
     }
 
-    void batchStaged(int rows) {
+    void batchStaged(int rows, int setAside) {
         read.addAndGet(rows);
-        staged.addAndGet(rows);
+        staged.addAndGet(rows - setAside);
+        deadLettered.addAndGet(setAside);
         batches++;
     }
 
-    void applied(long rows) {
+    void applied(long rows, long setAside) {
         written = rows;
+        deadLettered.set(setAside);
         finish(Status.SUCCESS, null);
     }
 
@@ -86,8 +89,9 @@ public final class TableResult {
         return batches;
     }
 
+    /** Rows set aside as dead letters (at the end: all of this table's staging generation, resumed ones too). */
     public long deadLettered() {
-        return 0;
+        return deadLettered.get();
     }
 
     public Status status() {

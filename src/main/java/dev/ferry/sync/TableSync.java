@@ -6,8 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -26,6 +28,10 @@ public final class TableSync {
     public static final String STAGE_SQL = "ferryStageSql";
     /** Header: the last key read, for resuming the source query. */
     public static final String AFTER_KEY = "ferryAfterKey";
+    /** Header: the id of the current staging generation (dead letters set aside from it carry it). */
+    public static final String STAGING_ID = "ferryStagingId";
+    /** Header: rows of the current batch set aside as dead letters. */
+    public static final String DEAD_LETTERED = "ferryDeadLettered";
 
     private final DataSource source;
     private final DataSource target;
@@ -48,15 +54,17 @@ public final class TableSync {
         String fingerprint = plan.fingerprint(run.ownerId());
         Object afterKey = null;
         long resumed = 0;
+        String stagingId = null;
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
             boolean resumable = false;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL FROM ferry.checkpoint WHERE table_name = ?")) {
+                    "SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL, staging_id FROM ferry.checkpoint WHERE table_name = ?")) {
                 ps.setString(1, fingerprint);
                 ps.setString(2, plan.stagingTable());
                 ps.setString(3, table);
                 try (ResultSet rs = ps.executeQuery()) {
-                    resumable = rs.next() && rs.getBoolean(1);
+                    resumable = rs.next() && rs.getBoolean(1) && rs.getString(2) != null;
+                    stagingId = resumable ? rs.getString(2) : null;
                 }
             }
             if (resumable) {
@@ -68,17 +76,21 @@ public final class TableSync {
                 }
             }
             if (afterKey == null) {
+                // nothing (usable) staged: a fresh staging generation; its dead letters of an abandoned
+                // generation stay in the store for the user to replay or purge
                 resumed = 0;
+                stagingId = UUID.randomUUID().toString();
                 s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
                 s.execute(plan.createStagingSql());
                 try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at) "
-                                + "VALUES (?, ?, ?, NULL, 0, now()) ON CONFLICT (table_name) DO UPDATE SET "
+                        "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
+                                + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
                                 + "run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, last_key = NULL, "
-                                + "rows_staged = 0, updated_at = now()")) {
+                                + "rows_staged = 0, updated_at = now(), staging_id = EXCLUDED.staging_id")) {
                     ps.setString(1, table);
                     ps.setString(2, run.id());
                     ps.setString(3, fingerprint);
+                    ps.setString(4, stagingId);
                     ps.executeUpdate();
                 }
             }
@@ -104,11 +116,19 @@ public final class TableSync {
         exchange.getMessage().setHeader(STAGE_SQL, plan.stagingInsertSql());
         exchange.getMessage().setHeader("ferryTable", table);
         exchange.getMessage().setHeader("ferryRunId", run.id());
+        exchange.getMessage().setHeader(STAGING_ID, stagingId);
     }
 
-    /** Shapes one batch for its staging write: the ownership transform and the checkpoint's last key. */
-    public void beforeStage(Exchange exchange, String table) {
+    /**
+     * Shapes one batch for its staging write: the ownership transform and the checkpoint's last key.
+     * When the run was asked to stop (SIGTERM, Ctrl+C, cancel), no further batch starts.
+     */
+    public void beforeStage(Exchange exchange, String table) throws RunInterruptedException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        if (run.stopRequested()) {
+            throw new RunInterruptedException("run " + run.id() + " stopped before a batch of " + table
+                    + "; the next run resumes from the checkpoint");
+        }
         TablePlan plan = run.plan(table);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
@@ -118,42 +138,59 @@ public final class TableSync {
         Object lastKey = rows.isEmpty() ? null : rows.get(rows.size() - 1).get(plan.spec().key());
         exchange.getMessage().setHeader("ferryLastKey", lastKey == null ? null : String.valueOf(lastKey));
         exchange.getMessage().setHeader("ferryBatchRows", rows.size());
+        exchange.getMessage().removeHeader(DEAD_LETTERED);
     }
 
     /** After a batch and its checkpoint committed: counts it and reports progress. */
     public void afterStage(Exchange exchange, String table) {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TableResult result = run.result(table);
-        result.batchStaged(exchange.getMessage().getHeader("ferryBatchRows", Integer.class));
+        int rows = exchange.getMessage().getBody(List.class).size();
+        result.batchStaged(rows, exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class));
         progress.batch(result, run.plan(table).spec().batchSize());
     }
 
     /**
-     * Applies staging to the real table in one transaction: empty it, insert every staged row, move
-     * sequences forward, then compare count and checksum with the source snapshot. Any difference rolls
-     * everything back (the table keeps what it held) and discards staging so the next run starts clean.
+     * Applies staging to the real table in one transaction: set aside the rows the target's constraints
+     * would reject (dead letters), empty the table, insert every staged row, move sequences forward,
+     * then compare count and checksum with the source snapshot (less the rows set aside). Any
+     * difference rolls everything back (the table keeps what it held) and discards staging so the next
+     * run starts clean.
      */
     public void apply(Exchange exchange, String table) throws SQLException, VerificationException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TablePlan plan = run.plan(table);
+        String stagingId = exchange.getMessage().getHeader(STAGING_ID, String.class);
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(run.ownerId())) : null;
-        Checksum expected = Checksum.of(source, plan.checksumSql(true, owner));
         long written;
+        long deadLettered;
         try (Connection c = target.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                ApplyChecks.moveOffenders(c, plan, run.id(), stagingId);
+                List<String> setAside = deadLetterKeys(c, table, stagingId);
+                deadLettered = setAside.size();
+                Checksum expected;
+                try (Connection src = source.getConnection();
+                     PreparedStatement ps = src.prepareStatement(plan.checksumSql(true, owner, true))) {
+                    ps.setArray(1, src.createArrayOf("text", setAside.toArray()));
+                    expected = Checksum.of(ps);
+                }
                 s.execute(plan.clearTargetSql());
                 written = s.executeUpdate(plan.insertFromStagingSql());
                 for (String sql : plan.sequenceSql()) {
                     s.execute(sql);
                 }
-                Checksum actual = Checksum.of(c, plan.checksumSql(false, null));
+                Checksum actual;
+                try (PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
+                    actual = Checksum.of(ps);
+                }
                 if (!expected.equals(actual)) {
                     c.rollback();
                     discardStaging(c, plan);
                     c.commit();
-                    throw new VerificationException("verification failed for " + table + ": source has "
-                            + expected.rows() + " rows (checksum " + expected.sum() + "), target would have "
+                    throw new VerificationException("verification failed for " + table + ": the source has "
+                            + expected.rows() + " rows to copy (checksum " + expected.sum() + "), the target would have "
                             + actual.rows() + " (checksum " + actual.sum() + "); the table was left as it was, "
                             + "run again to restage it from a fresh snapshot");
                 }
@@ -166,7 +203,22 @@ public final class TableSync {
                 c.setAutoCommit(true);
             }
         }
-        run.result(table).applied(written);
+        run.result(table).applied(written, deadLettered);
+    }
+
+    private static List<String> deadLetterKeys(Connection c, String table, String stagingId) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT row_key FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? AND row_key IS NOT NULL")) {
+            ps.setString(1, table);
+            ps.setString(2, stagingId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        return keys;
     }
 
     private static void discardStaging(Connection c, TablePlan plan) throws SQLException {
@@ -182,17 +234,18 @@ public final class TableSync {
     /** Row count and order-independent checksum of a table's rows. */
     public record Checksum(long rows, BigDecimal sum) {
 
-        static Checksum of(DataSource ds, String sql) throws SQLException {
-            try (Connection c = ds.getConnection()) {
-                return of(c, sql);
-            }
-        }
-
-        static Checksum of(Connection c, String sql) throws SQLException {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        public static Checksum of(PreparedStatement ps) throws SQLException {
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Checksum(rs.getLong(1), rs.getBigDecimal(2));
             }
+        }
+    }
+
+    /** The run was asked to stop; the batch in flight finished or rolled back whole. */
+    public static final class RunInterruptedException extends Exception {
+        RunInterruptedException(String message) {
+            super(message);
         }
     }
 

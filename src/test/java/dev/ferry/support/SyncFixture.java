@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.ferry.cli.SyncJob;
@@ -66,6 +67,29 @@ public final class SyncFixture implements AutoCloseable {
             System.setErr(original);
             output = buffer.toString(StandardCharsets.UTF_8);
             original.print(output);
+        }
+    }
+
+    /** Runs a Ferry command line in process against this fixture's databases; output kept in {@link #output()}. */
+    public int ferry(String... args) {
+        Map<String, String> props = Map.of(
+                "ferry.source.url", pg.url(production), "ferry.source.user", pg.user(), "ferry.source.password", pg.password(),
+                "ferry.target.url", pg.url(development), "ferry.target.user", pg.user(), "ferry.target.password", pg.password());
+        props.forEach(System::setProperty);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        System.setErr(both);
+        System.setOut(both);
+        try {
+            return dev.ferry.Ferry.execute(args);
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+            props.keySet().forEach(System::clearProperty);
+            output = buffer.toString(StandardCharsets.UTF_8);
+            err.print(output);
         }
     }
 

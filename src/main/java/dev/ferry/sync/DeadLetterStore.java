@@ -1,0 +1,169 @@
+package dev.ferry.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.ferry.db.Sql;
+import dev.ferry.schema.SchemaIntrospector;
+import dev.ferry.schema.TableInfo;
+
+/** ferry.dead_letter: rows the target rejected for good, as they were after the transforms; list, replay, purge. */
+public final class DeadLetterStore {
+
+    /** One stored row. */
+    public record Entry(long id, String runId, String table, String key, String sqlState, String message,
+                        Timestamp createdAt) {
+    }
+
+    /** What a replay did. */
+    public record Replay(int landed, int remaining) {
+    }
+
+    private final DataSource target;
+
+    /** The store in this target database. */
+    public DeadLetterStore(DataSource target) {
+        this.target = target;
+    }
+
+    static void add(Connection c, String runId, String table, String stagingId, String keyColumn,
+                    List<RowIsolator.Rejected> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, "
+                + "row_key, row_data, sql_state, message) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+            for (RowIsolator.Rejected r : rows) {
+                Object key = r.row().get(keyColumn);
+                ps.setString(1, runId);
+                ps.setString(2, table);
+                ps.setString(3, stagingId);
+                ps.setString(4, key == null ? null : String.valueOf(key));
+                ps.setString(5, RowJson.of(r.row()));
+                ps.setString(6, SqlErrors.sqlState(r.error()));
+                ps.setString(7, SqlErrors.withoutValues(SqlErrors.message(r.error())));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The stored rows, oldest first; of one run when {@code runId} is given. */
+    public List<Entry> list(String runId) throws SQLException {
+        if (!exists()) {
+            return List.of();
+        }
+        String sql = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at FROM ferry.dead_letter"
+                + (runId != null ? " WHERE run_id = ?" : "") + " ORDER BY id";
+        List<Entry> out = new ArrayList<>();
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (runId != null) {
+                ps.setString(1, runId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getTimestamp(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes the stored rows again, as stored (owner and rules were applied when they were set aside),
+     * each in its own savepoint: rows that land are removed from the store; the others stay with their
+     * new reason. Rows whose key the table already holds are updated to the stored values.
+     */
+    public Replay replay(String runId) throws SQLException {
+        int landed = 0;
+        int remaining = 0;
+        SchemaIntrospector catalogue = new SchemaIntrospector(target);
+        for (Entry e : list(runId)) {
+            TableInfo table = catalogue.table(e.table()).orElse(null);
+            try (Connection c = target.getConnection()) {
+                c.setAutoCommit(false);
+                Savepoint sp = c.setSavepoint();
+                try {
+                    if (table == null) {
+                        throw new SQLException("table " + e.table() + " does not exist in the target", "42P01");
+                    }
+                    insert(c, table, e.id());
+                    try (PreparedStatement del = c.prepareStatement("DELETE FROM ferry.dead_letter WHERE id = ?")) {
+                        del.setLong(1, e.id());
+                        del.executeUpdate();
+                    }
+                    landed++;
+                } catch (SQLException failure) {
+                    c.rollback(sp);
+                    if (SqlErrors.isTransient(failure)) {
+                        throw failure;
+                    }
+                    try (PreparedStatement upd = c.prepareStatement(
+                            "UPDATE ferry.dead_letter SET sql_state = ?, message = ? WHERE id = ?")) {
+                        upd.setString(1, SqlErrors.sqlState(failure));
+                        upd.setString(2, SqlErrors.withoutValues(SqlErrors.message(failure)));
+                        upd.setLong(3, e.id());
+                        upd.executeUpdate();
+                    }
+                    remaining++;
+                }
+                c.commit();
+            }
+        }
+        return new Replay(landed, remaining);
+    }
+
+    private static void insert(Connection c, TableInfo table, long id) throws SQLException {
+        List<String> cols = table.columns().stream().filter(col -> !col.generated()).map(col -> Sql.ident(col.name())).toList();
+        String name = Sql.qualified(table.schema(), table.name());
+        String list = String.join(", ", cols);
+        boolean identity = table.columns().stream().anyMatch(col -> col.identityAlways());
+        String conflict = table.primaryKey().isEmpty() ? "" : " ON CONFLICT (" + String.join(", ",
+                table.primaryKey().stream().map(Sql::ident).toList()) + ") DO UPDATE SET ("
+                + list + ") = ROW(" + String.join(", ", cols.stream().map(col -> "EXCLUDED." + col).toList()) + ")";
+        String sql = "INSERT INTO " + name + " (" + list + ")" + (identity ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + list + " FROM jsonb_populate_record(NULL::" + name + ", (SELECT row_data FROM "
+                + "ferry.dead_letter WHERE id = ?))" + conflict;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+        try (Statement s = c.createStatement()) {
+            for (TableInfo.SequenceUse use : table.sequences()) {
+                s.execute(TablePlan.advanceSequenceSql(use, name));
+            }
+        }
+    }
+
+    /** Deletes stored rows (of one run, or all); returns how many. */
+    public int purge(String runId) throws SQLException {
+        if (!exists()) {
+            return 0;
+        }
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM ferry.dead_letter" + (runId != null ? " WHERE run_id = ?" : ""))) {
+            if (runId != null) {
+                ps.setString(1, runId);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private boolean exists() throws SQLException {
+        try (Connection c = target.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('ferry.dead_letter') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.ferry.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.ferry.schema.Column;
+import org.apache.camel.Exchange;
+
+/**
+ * The dead-letter channel's work for a staging batch the target rejected for good: bisect the batch
+ * with savepoints down to the offending rows, store those in ferry.dead_letter, stage every other
+ * row and move the checkpoint, all in one transaction. A transient failure is rethrown: the table
+ * fails and the run resumes it from its checkpoint.
+ */
+public final class RowIsolator {
+
+    /** A row the target rejected, with the reason. */
+    record Rejected(Map<String, Object> row, SQLException error) {
+    }
+
+    private final DataSource target;
+
+    /** Isolates rows in this target database. */
+    public RowIsolator(DataSource target) {
+        this.target = target;
+    }
+
+    /** Handles one failed batch (the exchange's body, its failure in {@link Exchange#EXCEPTION_CAUGHT}). */
+    public void isolate(Exchange exchange) throws Exception {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause != null && SqlErrors.isTransient(cause)) {
+            throw cause;
+        }
+        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        String table = exchange.getMessage().getHeader("ferryTable", String.class);
+        String stagingId = exchange.getMessage().getHeader(TableSync.STAGING_ID, String.class);
+        TablePlan plan = run.plan(table);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
+        List<Rejected> rejected = new ArrayList<>();
+        try (Connection c = target.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int staged = stage(c, plan, rows, rejected);
+                DeadLetterStore.add(c, run.id(), table, stagingId, plan.spec().key(), rejected);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET run_id = ?, last_key = ?, "
+                        + "rows_staged = rows_staged + ?, updated_at = now() WHERE table_name = ?")) {
+                    ps.setString(1, run.id());
+                    ps.setString(2, exchange.getMessage().getHeader("ferryLastKey", String.class));
+                    ps.setInt(3, staged);
+                    ps.setString(4, table);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        exchange.getMessage().setHeader(TableSync.DEAD_LETTERED, rejected.size());
+    }
+
+    /** Stages what the target accepts, bisecting on failure; returns the number of rows staged. */
+    static int stage(Connection c, TablePlan plan, List<Map<String, Object>> rows, List<Rejected> rejected)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Savepoint sp = c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement(plan.stagingInsertJdbcSql())) {
+            for (Map<String, Object> row : rows) {
+                int i = 1;
+                for (Column col : plan.columns()) {
+                    ps.setObject(i++, row.get(col.name()));
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.releaseSavepoint(sp);
+            return rows.size();
+        } catch (SQLException e) {
+            c.rollback(sp);
+            if (SqlErrors.isTransient(e)) {
+                throw e;
+            }
+            if (rows.size() == 1) {
+                rejected.add(new Rejected(rows.get(0), e));
+                return 0;
+            }
+            int half = rows.size() / 2;
+            return stage(c, plan, rows.subList(0, half), rejected) + stage(c, plan, rows.subList(half, rows.size()), rejected);
+        }
+    }
+}
