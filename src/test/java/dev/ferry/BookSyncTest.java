@@ -181,6 +181,30 @@ class BookSyncTest {
     }
 
     @Test
+    void should_fail_before_writing_when_a_column_type_differs_naming_table_and_column() throws Exception {
+        try (SyncFixture f = new SyncFixture("coltype", 10)) {
+            f.execDev("ALTER TABLE book ALTER page_count TYPE smallint");
+            SyncJob.Outcome outcome = f.sync(o -> { });
+            assertEquals(1, outcome.exitCode());
+            assertTrue(f.output().contains("column book.page_count is integer in the source but smallint in the target"),
+                    f.output());
+            assertEquals("0", f.dev("SELECT count(*) FROM book"));
+        }
+    }
+
+    @Test
+    void should_verify_alone_and_list_the_tables_that_differ() throws Exception {
+        try (SyncFixture f = new SyncFixture("verify", 1_000)) {
+            assertEquals(0, f.sync(o -> { }).exitCode(), f.output());
+            assertEquals(0, f.ferry("verify"), f.output());
+            assertTrue(f.output().contains("EQUAL"), f.output());
+            f.execDev("UPDATE book SET title = 'changed in development' WHERE id = 500");
+            assertEquals(1, f.ferry("verify", "--tables", "book"));
+            assertTrue(f.output().contains("tables that differ: book"), f.output());
+        }
+    }
+
+    @Test
     void should_exit_2_for_an_unknown_table() throws Exception {
         try (SyncFixture f = new SyncFixture("unknown", 10)) {
             SyncJob.Outcome outcome = f.sync(o -> o.tables = java.util.List.of("nope"));
