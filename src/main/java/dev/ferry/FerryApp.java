@@ -33,6 +33,15 @@ public final class FerryApp implements AutoCloseable {
      * overrides (e.g. connection URLs for the demo).
      */
     public static FerryApp start(Path tablesDir, Map<String, String> overrides) throws Exception {
+        return start(tablesDir, overrides, false, Map.of());
+    }
+
+    /**
+     * Starts Camel as {@link #start(Path, Map)}; {@code service} adds the service's routes
+     * (routes/serve: schedule, HTTP) and its HTTP server, and {@code beans} are bound before the routes start.
+     */
+    public static FerryApp start(Path tablesDir, Map<String, String> overrides, boolean service, Map<String, Object> beans)
+            throws Exception {
         Path home = home();
         Path config = home.resolve("config/application.properties");
         if (!Files.isRegularFile(config)) {
@@ -45,9 +54,16 @@ public final class FerryApp implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         // templates first: they must be loaded before the templated routes that use them
         props.put("camel.main.routes-include-pattern", "file:" + home.resolve("routes/templates") + "/*.yaml,file:"
-                + home.resolve("routes") + "/*.yaml,file:" + tables + "/*.yaml");
+                + home.resolve("routes") + "/*.yaml,file:" + tables + "/*.yaml"
+                + (service ? ",file:" + home.resolve("routes/serve") + "/*.yaml" : ""));
+        if (service) {
+            props.put("camel.server.enabled", "true");
+            props.put("camel.server.host", "{{ferry.http.host}}");
+            props.put("camel.server.port", "{{ferry.http.port}}");
+        }
         props.putAll(overrides);
         props.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
         main.start();
         return new FerryApp(main, home);
     }

@@ -7,6 +7,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.SnapshotDataSource;
 import dev.ferry.db.TransactionPolicy;
 import dev.ferry.log.Redactor;
+import dev.ferry.ops.FerryMetrics;
+import dev.ferry.ops.HttpEndpoints;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.RowIsolator;
 import dev.ferry.sync.TableSync;
@@ -53,8 +57,13 @@ public class FerryConfiguration implements CamelConfiguration {
         DataSource target = camelContext.getRegistry().lookupByNameAndType("target", DataSource.class);
         SnapshotDataSource snapshot = new SnapshotDataSource(source);
         camelContext.getRegistry().bind("snapshotSource", snapshot);
-        camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err)));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        camelContext.getRegistry().bind("metricsRegistry", registry);
+        FerryMetrics metrics = new FerryMetrics(registry);
+        camelContext.getRegistry().bind("ferryMetrics", metrics);
+        camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
+        camelContext.getRegistry().bind("ferryHttp", new HttpEndpoints(registry, source, target));
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));
     }
 

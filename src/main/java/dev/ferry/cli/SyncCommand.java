@@ -40,6 +40,16 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of failures.")
     boolean debug;
 
+    @Option(names = "--dry-run", description = "Write nothing: print per table the rows it would insert, update and delete.")
+    boolean dryRun;
+
+    @Option(names = "--failed-only", description = "Only the tables that did not end SUCCESS in the last run.")
+    boolean failedOnly;
+
+    @Option(names = "--allow-production-target", paramLabel = "DB",
+            description = "Write into DB even though it is marked as production (ferry.role) or matches the production hosts.")
+    String allowProductionTarget;
+
     @Override
     public Integer call() {
         SyncJob.Options options = new SyncJob.Options();
@@ -50,6 +60,12 @@ public final class SyncCommand implements Callable<Integer> {
         options.yes = yes;
         options.report = report;
         options.debug = debug;
+        options.dryRun = dryRun;
+        options.failedOnly = failedOnly;
+        options.allowProductionTarget = allowProductionTarget;
+        if (dryRun) {
+            options.yes = true; // nothing is written: nothing to confirm
+        }
         return terminalJob().run(options).exitCode();
     }
 

@@ -20,10 +20,16 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import dev.ferry.FerryApp;
 import dev.ferry.log.Redactor;
+import dev.ferry.db.SnapshotDataSource;
+import dev.ferry.ops.Alerts;
+import dev.ferry.ops.FerryMetrics;
+import dev.ferry.ops.SafetyChecks;
+import dev.ferry.sync.DryRun;
 import dev.ferry.sync.OwnerResolver;
 import dev.ferry.sync.PlanException;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.Run;
+import dev.ferry.sync.RunLedger;
 import dev.ferry.sync.SqlErrors;
 import dev.ferry.sync.SyncRunner;
 import dev.ferry.sync.TablePlan;
@@ -46,10 +52,23 @@ public final class SyncJob {
         public boolean debug;
         public Map<String, String> overrides = new LinkedHashMap<>();
         public String trigger = "cli";
+        /** OS user or JMX principal. */
+        public String who = System.getProperty("user.name");
+        /** Write nothing: print what the sync would do. */
+        public boolean dryRun;
+        /** Only the tables that did not end SUCCESS in the last run. */
+        public boolean failedOnly;
+        /** The name of a database marked as production that may nevertheless be written. */
+        public String allowProductionTarget;
+        /** The run's id, when the caller needs it before the run starts (JMX); null for a new one. */
+        public String runId;
     }
 
-    /** The outcome: exit code and the run (null when it never started). */
-    public record Outcome(int exitCode, Run run) {
+    /** The outcome: exit code, the run (null when it never started), and the dry run's plan (or null). */
+    public record Outcome(int exitCode, Run run, String plan) {
+        public Outcome(int exitCode, Run run) {
+            this(exitCode, run, null);
+        }
     }
 
     private static final long STOP_GRACE_SECONDS = 120;
@@ -91,7 +110,7 @@ public final class SyncJob {
         }, "ferry-graceful-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return run(app, options);
+            return execute(app, options);
         } finally {
             app.close();
             finished.countDown();
@@ -103,24 +122,59 @@ public final class SyncJob {
         }
     }
 
-    private Outcome run(FerryApp app, Options options) {
+    /** The run in progress, or null. */
+    public Run current() {
+        SyncRunner runner = running;
+        return runner == null ? null : runner.current();
+    }
+
+    /** Asks the run in progress to stop after its batch in flight. */
+    public void stop() {
+        SyncRunner runner = running;
+        if (runner != null) {
+            runner.stopCurrent();
+        }
+    }
+
+    /**
+     * One run on a started Ferry (the command line's, or the service's for scheduled and JMX runs):
+     * checks, plan, owner, confirmation, run or dry run, summary, report, alert.
+     */
+    public Outcome execute(FerryApp app, Options options) {
         Progress progress = new Progress(err);
         SyncRunner runner = app.runner(progress);
         try {
-            List<TableSpec> specs = select(runner.tables(), options);
+            Map<String, TableSpec> all = runner.tables();
+            List<TableSpec> specs = options.failedOnly ? failedInLastRun(app, all) : select(all, options);
+            if (specs.isEmpty()) {
+                err.println("nothing to run: every table of the last run ended SUCCESS");
+                return new Outcome(ExitCodes.SUCCESS, null);
+            }
             connect(app.source(), "source", app.property("ferry.source.url"));
             connect(app.target(), "target", app.property("ferry.target.url"));
+            safety(app, options);
             List<TablePlan> plans = runner.plan(specs);
             Optional<OwnerResolver.User> owner = owner(app, plans, options);
+            if (options.dryRun) {
+                String plan = dryRun(app, plans, owner);
+                err.print(plan);
+                return new Outcome(ExitCodes.SUCCESS, null, plan);
+            }
             confirm(app, plans, owner, options);
             running = runner;
-            Run run = runner.run(plans, owner.map(OwnerResolver.User::id).orElse(null), options.trigger,
-                    System.getProperty("user.name"));
+            Object ownerId = owner.map(OwnerResolver.User::id).orElse(null);
+            Run run = runner.run(options.runId != null
+                    ? new Run(options.runId, options.trigger, options.who, ownerId, plans)
+                    : new Run(options.trigger, options.who, ownerId, plans));
             progress.summary(run);
+            app.bean("ferryMetrics", FerryMetrics.class).run(run);
+            Alerts.send(app, run);
             if (options.report != null) {
                 RunReport.write(run, options.report);
             }
             return new Outcome(ExitCodes.of(run.status()), run);
+        } catch (SafetyChecks.Refusal e) {
+            return fail(ExitCodes.USAGE, "refused: " + e.getMessage(), e, options);
         } catch (UsageException e) {
             return fail(ExitCodes.USAGE, e.getMessage(), e, options);
         } catch (PlanException e) {
@@ -136,6 +190,39 @@ public final class SyncJob {
             e.printStackTrace(new PrintStream(new RedactingStream(err), true));
         }
         return new Outcome(code, null);
+    }
+
+    private static void safety(FerryApp app, Options options) throws SQLException, SafetyChecks.Refusal {
+        SafetyChecks.targetIsNotSource(app.source(), app.target());
+        SafetyChecks.targetIsNotProduction(app.target(), app.property("ferry.target.url"),
+                app.property("ferry.safety.production-hosts"), options.allowProductionTarget);
+        SafetyChecks.sourceCannotWrite(app.source());
+    }
+
+    private static String dryRun(FerryApp app, List<TablePlan> plans, Optional<OwnerResolver.User> owner)
+            throws SQLException {
+        SnapshotDataSource snapshot = app.bean("snapshotSource", SnapshotDataSource.class);
+        DryRun dry = new DryRun(snapshot, app.target());
+        List<DryRun.TableEffect> effects = new ArrayList<>();
+        snapshot.open();
+        try {
+            for (TablePlan plan : plans) {
+                effects.add(dry.effect(plan, owner.map(OwnerResolver.User::id).orElse(null)));
+            }
+        } finally {
+            snapshot.close();
+        }
+        return DryRun.describe(effects, owner.map(u -> "every owner column set to " + u).orElse(null));
+    }
+
+    private static List<TableSpec> failedInLastRun(FerryApp app, Map<String, TableSpec> all) throws SQLException {
+        List<TableSpec> out = new ArrayList<>();
+        for (String table : new RunLedger(app.target()).notSucceededInLastRun()) {
+            if (all.containsKey(table)) {
+                out.add(all.get(table));
+            }
+        }
+        return out;
     }
 
     private static List<TableSpec> select(Map<String, TableSpec> all, Options options) throws UsageException {

@@ -17,7 +17,7 @@ public final class Run {
     /** Exchange property under which a table route finds its run. */
     public static final String PROPERTY = "ferryRun";
 
-    private final String id = UUID.randomUUID().toString();
+    private final String id;
     private final String trigger;
     private final String who;
     private final Object ownerId;
@@ -30,8 +30,14 @@ public final class Run {
     private volatile int snapshots = 1;
     private volatile boolean stopRequested;
 
-    /** A run of these plans, in order. */
+    /** A run of these plans, in order, with a new id. */
     public Run(String trigger, String who, Object ownerId, List<TablePlan> plans) {
+        this(UUID.randomUUID().toString(), trigger, who, ownerId, plans);
+    }
+
+    /** A run with an id chosen beforehand (a JMX caller gets it before the run starts). */
+    public Run(String id, String trigger, String who, Object ownerId, List<TablePlan> plans) {
+        this.id = id;
         this.trigger = trigger;
         this.who = who;
         this.ownerId = ownerId;

@@ -93,6 +93,26 @@ public final class RunLedger {
         }
     }
 
+    /** The tables of the last finished run that did not end SUCCESS (none when there was no run). */
+    public java.util.List<String> notSucceededInLastRun() throws SQLException {
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT t.table_name FROM ferry.run_table t WHERE t.run_id = (SELECT id FROM ferry.run "
+                        + "WHERE finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 1) AND t.status <> 'SUCCESS' "
+                        + "ORDER BY t.table_name")) {
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            if (!"3F000".equals(e.getSQLState()) && !"42P01".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        return tables;
+    }
+
     /** Records the run's outcome. */
     public void finish(Run run) throws SQLException {
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(

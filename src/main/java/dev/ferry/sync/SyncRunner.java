@@ -96,7 +96,11 @@ public final class SyncRunner {
      * one is gone.
      */
     public Run run(List<TablePlan> plans, Object ownerId, String trigger, String who) throws SQLException {
-        Run run = new Run(trigger, who, ownerId, plans);
+        return run(new Run(trigger, who, ownerId, plans));
+    }
+
+    /** Runs a prepared run (see {@link #run(List, Object, String, String)}). */
+    public Run run(Run run) throws SQLException {
         ledger.ensureSchema();
         ledger.begin(run);
         current = run;
@@ -105,7 +109,7 @@ public final class SyncRunner {
         try {
             snapshot.open();
             try (ProducerTemplate producer = camel.createProducerTemplate()) {
-                for (TablePlan plan : plans) {
+                for (TablePlan plan : run.plans()) {
                     TableResult result = run.result(plan.name());
                     if (outcome == Run.Status.FAILED || outcome == Run.Status.INTERRUPTED) {
                         result.finish(TableResult.Status.SKIPPED, "not run: " + (outcome == Run.Status.FAILED

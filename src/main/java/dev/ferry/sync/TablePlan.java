@@ -84,6 +84,16 @@ public final class TablePlan {
         return target;
     }
 
+    /** The source table's schema. */
+    public String sourceSchema() {
+        return source.schema();
+    }
+
+    /** The source table's name. */
+    public String sourceName() {
+        return source.name();
+    }
+
     public List<Column> columns() {
         return columns;
     }

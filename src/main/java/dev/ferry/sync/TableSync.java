@@ -14,6 +14,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import dev.ferry.db.Sql;
+import dev.ferry.ops.FerryMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.sql.SqlConstants;
 
@@ -36,12 +37,14 @@ public final class TableSync {
     private final DataSource source;
     private final DataSource target;
     private final Progress progress;
+    private final FerryMetrics metrics;
 
-    /** Steps reading through {@code source} (the run's snapshot) and writing to {@code target}. */
-    public TableSync(DataSource source, DataSource target, Progress progress) {
+    /** Steps reading through {@code source} (the run's snapshot) and writing to {@code target}, counted in {@code metrics}. */
+    public TableSync(DataSource source, DataSource target, Progress progress, FerryMetrics metrics) {
         this.source = source;
         this.target = target;
         this.progress = progress;
+        this.metrics = metrics;
     }
 
     /**
@@ -138,6 +141,7 @@ public final class TableSync {
         Object lastKey = rows.isEmpty() ? null : rows.get(rows.size() - 1).get(plan.spec().key());
         exchange.getMessage().setHeader("ferryLastKey", lastKey == null ? null : String.valueOf(lastKey));
         exchange.getMessage().setHeader("ferryBatchRows", rows.size());
+        exchange.getMessage().setHeader("ferryBatchStarted", System.nanoTime());
         exchange.getMessage().removeHeader(DEAD_LETTERED);
     }
 
@@ -146,7 +150,10 @@ public final class TableSync {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TableResult result = run.result(table);
         int rows = exchange.getMessage().getBody(List.class).size();
-        result.batchStaged(rows, exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class));
+        int setAside = exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class);
+        result.batchStaged(rows, setAside);
+        metrics.batch(table, rows, setAside,
+                System.nanoTime() - exchange.getMessage().getHeader("ferryBatchStarted", 0L, Long.class));
         progress.batch(result, run.plan(table).spec().batchSize());
     }
 
@@ -164,10 +171,11 @@ public final class TableSync {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(run.ownerId())) : null;
         long written;
         long deadLettered;
+        long setAsideAtApply;
         try (Connection c = target.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                ApplyChecks.moveOffenders(c, plan, run.id(), stagingId);
+                setAsideAtApply = ApplyChecks.moveOffenders(c, plan, run.id(), stagingId);
                 List<String> setAside = deadLetterKeys(c, table, stagingId);
                 deadLettered = setAside.size();
                 Checksum expected;
@@ -204,6 +212,7 @@ public final class TableSync {
             }
         }
         run.result(table).applied(written, deadLettered);
+        metrics.applied(table, written, setAsideAtApply);
     }
 
     private static List<String> deadLetterKeys(Connection c, String table, String stagingId) throws SQLException {

@@ -1,0 +1,49 @@
+package dev.ferry.ops;
+
+import java.util.Locale;
+
+import dev.ferry.FerryApp;
+import dev.ferry.log.Redactor;
+import dev.ferry.sync.Run;
+import dev.ferry.sync.TableResult;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Tells someone when a run did not succeed: its summary (run id, status, per-table counts, the first
+ * error) goes to the Camel endpoint {@code ferry.alert.uri} (a WARN log line by default; a webhook or
+ * mail is one property away). With {@code ferry.alert.always=true} every run is sent.
+ */
+public final class Alerts {
+
+    private Alerts() {
+    }
+
+    /** The summary text of a run. */
+    public static String summary(Run run) {
+        StringBuilder out = new StringBuilder();
+        out.append("Ferry run ").append(run.id()).append(' ').append(run.status()).append(" (trigger ")
+                .append(run.trigger()).append(")");
+        for (TableResult t : run.results()) {
+            out.append(String.format(Locale.ROOT, "%n  %s %s: read %d, written %d, dead-lettered %d", t.name(), t.status(),
+                    t.read(), t.written(), t.deadLettered()));
+        }
+        if (run.error() != null) {
+            out.append(System.lineSeparator()).append("  first error: ").append(run.error());
+        }
+        return Redactor.redact(out.toString());
+    }
+
+    /** Sends the summary when the run FAILED, was PARTIAL or INTERRUPTED, or always when so configured. */
+    public static void send(FerryApp app, Run run) {
+        boolean always = Boolean.parseBoolean(app.property("ferry.alert.always"));
+        if (!always && run.status() == Run.Status.SUCCESS) {
+            return;
+        }
+        try (ProducerTemplate producer = app.camel().createProducerTemplate()) {
+            producer.sendBodyAndHeader(app.property("ferry.alert.uri"), summary(run), "ferryRunStatus", run.status().name());
+        } catch (Exception e) {
+            // an alert that cannot be sent must not change the run's outcome; say so where it is seen
+            System.err.println(Redactor.redact("ferry: the alert could not be sent to ferry.alert.uri: " + e.getMessage()));
+        }
+    }
+}

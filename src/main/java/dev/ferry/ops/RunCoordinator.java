@@ -1,0 +1,282 @@
+package dev.ferry.ops;
+
+import java.io.BufferedReader;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.FerryApp;
+import dev.ferry.cli.SyncJob;
+import dev.ferry.log.Redactor;
+import dev.ferry.sync.Run;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one entry for runs of the service, scheduled or over JMX: never two at once in this process
+ * (a lock) nor across instances (a PostgreSQL advisory lock on a dedicated target connection, taken
+ * again if that connection is lost; if another instance holds it by then, the run stops
+ * INTERRUPTED). Runs are confirmed by configuration: they never ask.
+ */
+public final class RunCoordinator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
+    private static final long ADVISORY_KEY = 0x46657272794c6bL; // "FerryLk"
+
+    /** One permit: the run in progress holds it from the moment it is accepted until it is recorded. */
+    private final Semaphore permit = new Semaphore(1);
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ferry-run");
+        t.setDaemon(false);
+        return t;
+    });
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ferry-lock-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private final PrintStream out;
+    private volatile FerryApp app;
+    private volatile SyncJob job;
+    private volatile String currentRunId;
+    private volatile Run lastRun;
+
+    /** A coordinator reporting progress to {@code out}; attach the started app before use. */
+    public RunCoordinator(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Attaches the started Ferry this coordinator runs on. */
+    public void attach(FerryApp started) {
+        this.app = started;
+    }
+
+    /** The schedule's tick: runs every table now, on the calling thread, or skips when a run is in progress. */
+    public void scheduled() {
+        FerryApp a = app;
+        if (a == null) {
+            LOG.warn("schedule tick before Ferry finished starting: skipped");
+            return;
+        }
+        if (!permit.tryAcquire()) {
+            a.bean("ferryMetrics", FerryMetrics.class).skipped();
+            LOG.warn("schedule tick skipped: run {} is in progress", currentRunId);
+            return;
+        }
+        try {
+            runLocked(UUID.randomUUID().toString(), List.of(), false, "schedule", "scheduler");
+        } finally {
+            permit.release();
+        }
+    }
+
+    /**
+     * Starts a run in the background and returns its id at once; refuses (IllegalStateException naming
+     * the run in progress) when one is running.
+     */
+    public String start(List<String> tables, boolean failedOnly, String trigger, String who) {
+        if (app == null) {
+            throw new IllegalStateException("Ferry is still starting");
+        }
+        if (!permit.tryAcquire()) {
+            throw new IllegalStateException("a run is in progress: " + currentRunId);
+        }
+        String id = UUID.randomUUID().toString();
+        currentRunId = id;
+        try {
+            background.submit(() -> {
+                try {
+                    runLocked(id, tables, failedOnly, trigger, who);
+                } finally {
+                    permit.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
+        return id;
+    }
+
+    /** What a run of every table would do; writes nothing. */
+    public String dryRun(String who) {
+        SyncJob.Options options = options(List.of(), false, "jmx", who);
+        options.dryRun = true;
+        SyncJob.Outcome outcome = quietJob().execute(app, options);
+        return outcome.plan() != null ? outcome.plan() : "dry run failed (exit " + outcome.exitCode() + "); see the log";
+    }
+
+    /** Asks the run in progress to stop after its batch in flight. */
+    public void cancel() {
+        SyncJob j = job;
+        if (j != null) {
+            j.stop();
+        }
+    }
+
+    /** Whether a run is in progress. */
+    public boolean running() {
+        return permit.availablePermits() == 0;
+    }
+
+    /** The run in progress, or null. */
+    public Run current() {
+        SyncJob j = job;
+        return j == null ? null : j.current();
+    }
+
+    /** The id of the run in progress (also while it is being prepared), or null. */
+    public String currentRunId() {
+        return running() ? currentRunId : null;
+    }
+
+    /** The last finished run, or null. */
+    public Run lastRun() {
+        return lastRun;
+    }
+
+    /** Stops the current run (if any) and waits for it to record its outcome. */
+    public void shutdown(long seconds) {
+        cancel();
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(seconds, TimeUnit.SECONDS)) {
+                LOG.warn("the run did not stop within {} s", seconds);
+            }
+            if (permit.tryAcquire(seconds, TimeUnit.SECONDS)) {
+                permit.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchdog.shutdownNow();
+    }
+
+    private void runLocked(String id, List<String> tables, boolean failedOnly, String trigger, String who) {
+        currentRunId = id;
+        try (InstanceLock instance = InstanceLock.take(app.target())) {
+            if (instance == null) {
+                LOG.warn("run {} ({}) skipped: another Ferry instance holds the run lock", id, trigger);
+                return;
+            }
+            SyncJob j = quietJob();
+            job = j;
+            ScheduledFuture<?> watch = watchdog.scheduleWithFixedDelay(() -> {
+                if (!instance.stillHeld()) {
+                    LOG.warn("run {}: the run lock was lost to another instance; stopping", id);
+                    j.stop();
+                }
+            }, 5, 5, TimeUnit.SECONDS);
+            try {
+                SyncJob.Options options = options(tables, failedOnly, trigger, who);
+                options.runId = id;
+                SyncJob.Outcome outcome = j.execute(app, options);
+                if (outcome.run() != null) {
+                    lastRun = outcome.run();
+                }
+            } finally {
+                watch.cancel(false);
+                job = null;
+            }
+        } catch (SQLException e) {
+            LOG.error("run {} could not start: {}", id, Redactor.redact(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("run {} failed: {}", id, Redactor.redact(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    private SyncJob quietJob() {
+        return new SyncJob(out, new BufferedReader(new StringReader("")), false);
+    }
+
+    private SyncJob.Options options(List<String> tables, boolean failedOnly, String trigger, String who) {
+        SyncJob.Options options = new SyncJob.Options();
+        options.tables = tables;
+        options.failedOnly = failedOnly;
+        options.trigger = trigger;
+        options.who = who;
+        options.yes = true; // confirmed by configuration: scheduled and JMX runs never ask
+        return options;
+    }
+
+    /** The cross-instance run lock: a session advisory lock on a connection of its own, outside the pool. */
+    static final class InstanceLock implements AutoCloseable {
+        private final HikariDataSource target;
+        private Connection connection;
+
+        private InstanceLock(HikariDataSource target, Connection connection) {
+            this.target = target;
+            this.connection = connection;
+        }
+
+        /** Takes the lock, or returns null when another instance holds it. */
+        static InstanceLock take(HikariDataSource target) throws SQLException {
+            Connection c = open(target);
+            if (!tryLock(c)) {
+                c.close();
+                return null;
+            }
+            return new InstanceLock(target, c);
+        }
+
+        /** Whether this instance still holds the lock; takes it again on a new connection if the old one died. */
+        synchronized boolean stillHeld() {
+            try {
+                if (connection.isValid(5)) {
+                    return true;
+                }
+                connection.close();
+                connection = open(target);
+                return tryLock(connection);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+
+        private static Connection open(HikariDataSource target) throws SQLException {
+            Properties props = new Properties();
+            props.putAll(target.getDataSourceProperties());
+            if (target.getUsername() != null) {
+                props.setProperty("user", target.getUsername());
+            }
+            if (target.getPassword() != null) {
+                props.setProperty("password", target.getPassword());
+            }
+            props.setProperty("ApplicationName", "ferry-lock");
+            return DriverManager.getConnection(target.getJdbcUrl(), props);
+        }
+
+        private static boolean tryLock(Connection c) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                ps.setLong(1, ADVISORY_KEY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            try {
+                connection.close(); // ends the session: the lock goes with it
+            } catch (SQLException ignored) {
+                // already gone
+            }
+        }
+    }
+}
