@@ -173,6 +173,8 @@ public final class SyncJob {
                 RunReport.write(run, options.report);
             }
             return new Outcome(ExitCodes.of(run.status()), run);
+        } catch (Unreachable e) {
+            return fail(ExitCodes.FAILED, "FAILED: " + e.getMessage(), e, options);
         } catch (SafetyChecks.Refusal e) {
             return fail(ExitCodes.USAGE, "refused: " + e.getMessage(), e, options);
         } catch (UsageException e) {
@@ -245,7 +247,14 @@ public final class SyncJob {
     }
 
     /** Connects once outside the pool, so an unreachable database fails at once in one line. */
-    private static void connect(HikariDataSource pool, String role, String url) throws SQLException {
+    /** A database cannot be reached: the run FAILS in one line. */
+    static final class Unreachable extends Exception {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static void connect(HikariDataSource pool, String role, String url) throws Unreachable {
         Properties props = new Properties();
         props.putAll(pool.getDataSourceProperties());
         if (pool.getUsername() != null) {
@@ -258,7 +267,7 @@ public final class SyncJob {
         try (Connection c = DriverManager.getConnection(pool.getJdbcUrl(), props)) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new SQLException("cannot connect to the " + role + " database " + Redactor.redact(url) + ": "
+            throw new Unreachable("cannot connect to the " + role + " database " + Redactor.redact(url) + ": "
                     + SqlErrors.message(e) + " (check FERRY_" + role.toUpperCase() + "_URL, _USER and _PASSWORD)", e);
         }
     }

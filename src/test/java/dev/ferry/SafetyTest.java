@@ -1,0 +1,108 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+import dev.ferry.cli.SyncJob;
+import dev.ferry.demo.ThrowawayPostgres;
+import dev.ferry.support.SyncFixture;
+import org.junit.jupiter.api.Test;
+
+/** Refusals before anything is written: target = source, a production target, credentials kept out of output. */
+class SafetyTest {
+
+    @Test
+    void should_refuse_a_target_that_is_the_source_however_the_url_is_spelled() throws Exception {
+        try (SyncFixture f = new SyncFixture("same", 100)) {
+            String before = f.prod("SELECT count(*) || ':' || md5(string_agg(b::text, '|' ORDER BY id)) FROM book b");
+            String sameUrl = f.pg.url(f.production);
+            String otherSpelling = sameUrl.replace("127.0.0.1", "localhost")
+                    + (sameUrl.contains("?") ? "&" : "?") + "ApplicationName=other&connectTimeout=7";
+            for (String target : new String[] {sameUrl, otherSpelling}) {
+                SyncJob.Outcome outcome = f.sync(o -> o.overrides.put("ferry.target.url", target));
+                assertEquals(2, outcome.exitCode(), f.output());
+                assertTrue(f.output().contains("the target is the source database"), f.output());
+            }
+            assertEquals(before, f.prod("SELECT count(*) || ':' || md5(string_agg(b::text, '|' ORDER BY id)) FROM book b"));
+            assertEquals(null, f.prod("SELECT to_regclass('ferry.run')"), "nothing written to the source");
+        }
+    }
+
+    @Test
+    void should_refuse_a_target_marked_as_production_unless_named_explicitly() throws Exception {
+        try (SyncFixture f = new SyncFixture("prodmark", 100)) {
+            f.execDev("ALTER DATABASE " + f.development + " SET ferry.role = 'production'");
+            SyncJob.Outcome refused = f.sync(o -> { });
+            assertEquals(2, refused.exitCode(), f.output());
+            assertTrue(f.output().contains("marked as production"), f.output());
+            assertEquals("0", f.dev("SELECT count(*) FROM book"));
+
+            SyncJob.Outcome allowed = f.sync(o -> o.allowProductionTarget = f.development);
+            assertEquals(0, allowed.exitCode(), f.output());
+            assertEquals("100", f.dev("SELECT count(*) FROM book"));
+        }
+    }
+
+    @Test
+    void should_refuse_a_target_matching_the_production_host_pattern() throws Exception {
+        try (SyncFixture f = new SyncFixture("prodhost", 10)) {
+            SyncJob.Outcome refused = f.sync(o -> o.overrides.put("ferry.safety.production-hosts", "127\\.0\\.0\\.1|localhost"));
+            assertEquals(2, refused.exitCode(), f.output());
+            assertTrue(f.output().contains("production host pattern"), f.output());
+        }
+    }
+
+    @Test
+    void should_dry_run_without_writing_anything() throws Exception {
+        try (SyncFixture f = new SyncFixture("dry", 1_000)) {
+            assertEquals(0, f.sync(o -> { }).exitCode(), f.output());
+            f.execProd("UPDATE book SET title = 'new title' WHERE id <= 10", "DELETE FROM book WHERE id > 990",
+                    "INSERT INTO book (owner_id, isbn10, isbn13, title) VALUES (1, 'x000000001', 'x000000000001', 'new')");
+            f.execDev("DELETE FROM ferry.run_table", "DELETE FROM ferry.run");
+            String before = f.devBookDigest();
+            SyncJob.Outcome outcome = f.sync(o -> o.dryRun = true);
+            assertEquals(0, outcome.exitCode(), f.output());
+            assertTrue(outcome.plan().contains("source 991 rows: would insert 1, update 10, delete 10"), outcome.plan());
+            assertTrue(outcome.plan().contains("bob@dev.example"), outcome.plan());
+            assertEquals(before, f.devBookDigest());
+            assertEquals("0", f.dev("SELECT count(*) FROM ferry.run"), "a dry run is not even recorded");
+        }
+    }
+
+    @Test
+    void should_fail_on_a_wrong_target_password_without_printing_any_password() throws Exception {
+        try (ThrowawayPostgres server = ThrowawayPostgres.start("system")) {
+            String secret = "Right-Pa55word-xyz";
+            try (Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), "");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE ROLE dev_owner LOGIN PASSWORD '" + secret + "'");
+                s.execute("CREATE DATABASE dev OWNER dev_owner");
+                var rs = s.executeQuery("SHOW hba_file");
+                rs.next();
+                Path hba = Path.of(rs.getString(1));
+                Files.writeString(hba, "local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
+                        + "host all all 127.0.0.1/32 scram-sha-256\n");
+                s.execute("SELECT pg_reload_conf()");
+            }
+            try (SyncFixture f = new SyncFixture("wrongpw", 10)) {
+                String wrong = "Wrong-Pa55word-abc";
+                SyncJob.Outcome outcome = f.sync(o -> {
+                    o.overrides.put("ferry.target.url", server.jdbcUrl("dev"));
+                    o.overrides.put("ferry.target.user", "dev_owner");
+                    o.overrides.put("ferry.target.password", wrong);
+                    o.debug = true;
+                });
+                assertEquals(1, outcome.exitCode(), f.output());
+                assertTrue(f.output().contains("cannot connect to the target database") && f.output().contains("password authentication failed"), f.output());
+                assertFalse(f.output().contains(wrong), f.output());
+                assertFalse(f.output().contains(secret), f.output());
+            }
+        }
+    }
+}

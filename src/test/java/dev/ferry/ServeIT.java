@@ -1,0 +1,177 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import dev.ferry.support.SyncFixture;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./ferry serve} as operators run it: JMX with credentials, /metrics and /health, the Quartz schedule. */
+class ServeIT {
+
+    private static final String JMX_PASSWORD = "Jmx-S3cret-Pw";
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Process serve(SyncFixture f, Map<String, String> extra, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("FERRY_SOURCE_URL", f.pg.url(f.production));
+        env.put("FERRY_SOURCE_USER", f.pg.user());
+        env.put("FERRY_SOURCE_PASSWORD", f.pg.password());
+        env.put("FERRY_TARGET_URL", f.pg.url(f.development));
+        env.put("FERRY_TARGET_USER", f.pg.user());
+        env.put("FERRY_TARGET_PASSWORD", f.pg.password());
+        env.put("FERRY_OWNER_EMAIL", "bob@dev.example");
+        env.putAll(extra);
+        return pb.start();
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(limit);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void should_run_over_authenticated_jmx_and_expose_metrics_and_health() throws Exception {
+        try (SyncFixture f = new SyncFixture("servejmx", 20_000)) {
+            int jmxPort = freePort();
+            int httpPort = freePort();
+            Path log = Files.createTempFile("ferry-serve", ".log");
+            Process p = serve(f, Map.of("FERRY_JMX_PORT", String.valueOf(jmxPort), "FERRY_JMX_USER", "ops",
+                    "FERRY_JMX_PASSWORD", JMX_PASSWORD, "FERRY_HTTP_PORT", String.valueOf(httpPort)), log);
+            try {
+                await("/health", Duration.ofSeconds(60), () -> {
+                    HttpResponse<String> r = get(httpPort, "/health");
+                    return r != null && r.statusCode() == 200;
+                });
+                assertTrue(get(httpPort, "/health").body().contains("\"status\":\"UP\""));
+
+                JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+                assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url, Map.of()).close(),
+                        "no credentials are refused");
+                assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url,
+                        Map.of(JMXConnector.CREDENTIALS, new String[] {"ops", "wrong"})).close(), "a wrong password is refused");
+
+                Map<String, Object> env = new HashMap<>();
+                env.put(JMXConnector.CREDENTIALS, new String[] {"ops", JMX_PASSWORD});
+                try (JMXConnector c = JMXConnectorFactory.connect(url, env)) {
+                    MBeanServerConnection m = c.getMBeanServerConnection();
+                    ObjectName sync = new ObjectName("ferry:type=Sync");
+                    assertTrue(m.queryNames(new ObjectName("org.apache.camel:*"), null).isEmpty(),
+                            "Camel's MBeans (which can send to any endpoint) are not reachable remotely");
+                    String runId = (String) m.invoke(sync, "runAll", null, null);
+                    assertFalse(runId.isBlank());
+                    await("the JMX run", Duration.ofSeconds(120), () -> {
+                        try {
+                            return runId.equals(m.getAttribute(sync, "LastRunId"));
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+                    assertEquals("SUCCESS", m.getAttribute(sync, "LastRunStatus"));
+                    assertEquals(Boolean.FALSE, m.getAttribute(sync, "Running"));
+                    assertFalse(((String) m.getAttribute(sync, "LastRunFinishedAt")).isBlank());
+                    String plan = (String) m.invoke(sync, "dryRun", null, null);
+                    assertTrue(plan.contains("would insert 0, update 0, delete 0"), plan);
+                }
+                assertEquals("20000", f.dev("SELECT count(*) FROM book"));
+                assertEquals("jmx:ops", f.dev("SELECT who FROM ferry.run WHERE trigger = 'jmx'"));
+                String metrics = get(httpPort, "/metrics").body();
+                assertTrue(metrics.contains("ferry_rows_written_total{table=\"book\"} 20000.0"), metrics);
+                assertTrue(metrics.contains("ferry_run_seconds_count{status=\"SUCCESS\"} 1"), metrics);
+            } finally {
+                stop(p);
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertFalse(output.contains(JMX_PASSWORD), output);
+            assertEquals(143, p.exitValue(), output);
+        }
+    }
+
+    @Test
+    void should_run_on_the_schedule_without_overlapping_runs() throws Exception {
+        try (SyncFixture f = new SyncFixture("serveclock", 100_000)) {
+            Path log = Files.createTempFile("ferry-serve", ".log");
+            Process p = serve(f, Map.of("FERRY_SCHEDULE", "*/5 * * * * ?", "FERRY_HTTP_PORT", String.valueOf(freePort())), log);
+            try {
+                TimeUnit.SECONDS.sleep(60); // the scenario itself: a minute of service
+            } finally {
+                stop(p);
+            }
+            int successes = 0;
+            Instant previousEnd = null;
+            try (Connection c = f.pg.connect(f.development); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, started_at, finished_at, trigger FROM ferry.run "
+                         + "ORDER BY started_at")) {
+                while (rs.next()) {
+                    assertEquals("schedule", rs.getString(4));
+                    if ("SUCCESS".equals(rs.getString(1))) {
+                        successes++;
+                    }
+                    Instant start = rs.getTimestamp(2).toInstant();
+                    if (previousEnd != null) {
+                        assertFalse(start.isBefore(previousEnd), "runs overlap");
+                    }
+                    previousEnd = rs.getTimestamp(3) == null ? Instant.MAX : rs.getTimestamp(3).toInstant();
+                }
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(successes >= 2, "successful scheduled runs: " + successes + "\n" + output);
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+        }
+    }
+}
