@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.SnapshotDataSource;
 import dev.ferry.db.TransactionPolicy;
 import dev.ferry.log.Redactor;
+import dev.ferry.ops.ClusteredQuartz;
 import dev.ferry.ops.FerryMetrics;
 import dev.ferry.ops.HttpEndpoints;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,6 +18,7 @@ import dev.ferry.sync.TableSync;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.quartz.QuartzComponent;
 
 /** Ferry's beans: the two connection pools, the run's snapshot view of the source, the staging transaction. */
 public class FerryConfiguration implements CamelConfiguration {
@@ -64,6 +66,14 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("ferryHttp", new HttpEndpoints(registry, source, target));
+        if (Boolean.parseBoolean(camelContext.resolvePropertyPlaceholders("{{ferry.cluster}}"))) {
+            try {
+                camelContext.getComponent("quartz", QuartzComponent.class).setSchedulerFactory(ClusteredQuartz.factory(target));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot set up the clustered schedule in the target database: "
+                        + e.getMessage(), e);
+            }
+        }
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));
     }
 

@@ -205,6 +205,20 @@ class BookSyncTest {
     }
 
     @Test
+    void should_keep_the_read_under_max_rows_per_second() throws Exception {
+        try (SyncFixture f = new SyncFixture("throttle", 3_000)) {
+            SyncJob.Outcome outcome = f.sync(o -> {
+                o.overrides.put("ferry.batch-size", "500");
+                o.overrides.put("ferry.max-rows-per-second", "2000");
+            });
+            assertEquals(0, outcome.exitCode(), f.output());
+            // 3,000 rows at 2,000 rows/s: the last batch may not start before 1.5 s into the table
+            assertTrue(outcome.run().result("book").seconds() >= 1.5, "took " + outcome.run().result("book").seconds());
+            assertEquals("3000", f.dev("SELECT count(*) FROM book"));
+        }
+    }
+
+    @Test
     void should_exit_2_for_an_unknown_table() throws Exception {
         try (SyncFixture f = new SyncFixture("unknown", 10)) {
             SyncJob.Outcome outcome = f.sync(o -> o.tables = java.util.List.of("nope"));

@@ -145,6 +145,23 @@ public final class TableSync {
         exchange.getMessage().removeHeader(DEAD_LETTERED);
     }
 
+    /**
+     * Keeps the read at or under {@code maxRowsPerSecond} (0: no limit): waits before a batch until the
+     * rows read so far, this batch included, fit the rate since the table started.
+     */
+    public void pace(Exchange exchange, String table, long maxRowsPerSecond) throws InterruptedException {
+        if (maxRowsPerSecond <= 0) {
+            return;
+        }
+        TableResult result = exchange.getProperty(Run.PROPERTY, Run.class).result(table);
+        long rows = result.read() + exchange.getMessage().getBody(List.class).size();
+        long dueMillis = rows * 1000 / maxRowsPerSecond;
+        long elapsedMillis = (long) (result.seconds() * 1000);
+        if (dueMillis > elapsedMillis) {
+            Thread.sleep(dueMillis - elapsedMillis);
+        }
+    }
+
     /** After a batch and its checkpoint committed: counts it and reports progress. */
     public void afterStage(Exchange exchange, String table) {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
