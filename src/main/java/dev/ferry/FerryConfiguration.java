@@ -45,6 +45,8 @@ public class FerryConfiguration implements CamelConfiguration {
         HikariConfig config = pool("ferry-target", url, user, password, poolSize);
         // strings bound to staging columns are typed by the server: enums, domains, inet, ... take them as input
         config.addDataSourceProperty("stringtype", "unspecified");
+        // a staging batch goes to the server as multi-row INSERTs, not one statement per row
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(config);
     }
 

@@ -115,6 +115,10 @@ class ServeIT {
                             "Camel's MBeans (which can send to any endpoint) are not reachable remotely");
                     String runId = (String) m.invoke(sync, "runAll", null, null);
                     assertFalse(runId.isBlank());
+                    Exception busy = assertThrows(Exception.class, () -> m.invoke(sync, "runAll", null, null),
+                            "a second run while one is in progress is refused");
+                    assertTrue(String.valueOf(busy.getCause() != null ? busy.getCause().getMessage() : busy.getMessage())
+                            .contains("a run is in progress: " + runId) || String.valueOf(busy).contains(runId), String.valueOf(busy));
                     await("the JMX run", Duration.ofSeconds(120), () -> {
                         try {
                             return runId.equals(m.getAttribute(sync, "LastRunId"));
@@ -146,9 +150,12 @@ class ServeIT {
     void should_run_on_the_schedule_without_overlapping_runs() throws Exception {
         try (SyncFixture f = new SyncFixture("serveclock", 100_000)) {
             Path log = Files.createTempFile("ferry-serve", ".log");
-            Process p = serve(f, Map.of("FERRY_SCHEDULE", "*/5 * * * * ?", "FERRY_HTTP_PORT", String.valueOf(freePort())), log);
+            int httpPort = freePort();
+            Process p = serve(f, Map.of("FERRY_SCHEDULE", "*/5 * * * * ?", "FERRY_HTTP_PORT", String.valueOf(httpPort)), log);
+            String metrics;
             try {
                 TimeUnit.SECONDS.sleep(60); // the scenario itself: a minute of service
+                metrics = get(httpPort, "/metrics").body();
             } finally {
                 stop(p);
             }
@@ -171,6 +178,9 @@ class ServeIT {
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(successes >= 2, "successful scheduled runs: " + successes + "\n" + output);
+            System.err.println("scheduled runs in 60 s: " + successes + " successful");
+            // a 100,000-row run outlasts the 5-second tick: the ticks during it were skipped and counted
+            assertTrue(metrics.matches("(?s).*ferry_runs_skipped_total [1-9].*"), metrics);
             assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
         }
     }
