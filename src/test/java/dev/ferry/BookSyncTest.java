@@ -219,6 +219,25 @@ class BookSyncTest {
     }
 
     @Test
+    void should_refuse_to_run_while_another_run_holds_the_lock_and_close_out_abandoned_runs() throws Exception {
+        try (SyncFixture f = new SyncFixture("runlock", 100)) {
+            assertEquals(0, f.sync(o -> { }).exitCode(), f.output());
+            // a run killed with -9 left its ledger row RUNNING
+            f.execDev("INSERT INTO ferry.run (id, trigger, who, started_at, status) VALUES ('killed', 'cli', 'x', now(), 'RUNNING')");
+            try (java.sql.Connection other = f.pg.connect(f.development); java.sql.Statement s = other.createStatement()) {
+                s.execute("SELECT pg_advisory_lock(x'46657272794c6b'::bigint)"); // another run in progress
+                SyncJob.Outcome refused = f.sync(o -> { });
+                assertEquals(1, refused.exitCode());
+                assertTrue(f.output().contains("another Ferry run is writing to this target"), f.output());
+                assertEquals("RUNNING", f.dev("SELECT status FROM ferry.run WHERE id = 'killed'"), "untouched while locked");
+            }
+            assertEquals(0, f.sync(o -> { }).exitCode(), f.output());
+            assertEquals("INTERRUPTED", f.dev("SELECT status FROM ferry.run WHERE id = 'killed'"));
+            assertEquals("2", f.dev("SELECT count(*) FROM ferry.run WHERE status = 'SUCCESS'"));
+        }
+    }
+
+    @Test
     void should_exit_2_for_an_unknown_table() throws Exception {
         try (SyncFixture f = new SyncFixture("unknown", 10)) {
             SyncJob.Outcome outcome = f.sync(o -> o.tables = java.util.List.of("nope"));

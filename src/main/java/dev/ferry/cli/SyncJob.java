@@ -173,6 +173,8 @@ public final class SyncJob {
                 RunReport.write(run, options.report);
             }
             return new Outcome(ExitCodes.of(run.status()), run);
+        } catch (SyncRunner.RunInProgressException e) {
+            return fail(ExitCodes.FAILED, "FAILED: " + e.getMessage(), e, options);
         } catch (Unreachable e) {
             return fail(ExitCodes.FAILED, "FAILED: " + e.getMessage(), e, options);
         } catch (SafetyChecks.Refusal e) {

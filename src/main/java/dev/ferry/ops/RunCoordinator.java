@@ -3,22 +3,13 @@ package dev.ferry.ops;
 import java.io.BufferedReader;
 import java.io.PrintStream;
 import java.io.StringReader;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.FerryApp;
 import dev.ferry.cli.SyncJob;
 import dev.ferry.log.Redactor;
@@ -28,25 +19,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one entry for runs of the service, scheduled or over JMX: never two at once in this process
- * (a lock) nor across instances (a PostgreSQL advisory lock on a dedicated target connection, taken
- * again if that connection is lost; if another instance holds it by then, the run stops
- * INTERRUPTED). Runs are confirmed by configuration: they never ask.
+ * (a permit; across processes every run also takes the run lock, see {@link dev.ferry.sync.RunLock}).
+ * Runs are confirmed by configuration: they never ask.
  */
 public final class RunCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
-    private static final long ADVISORY_KEY = 0x46657272794c6bL; // "FerryLk"
 
     /** One permit: the run in progress holds it from the moment it is accepted until it is recorded. */
     private final Semaphore permit = new Semaphore(1);
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ferry-run");
         t.setDaemon(false);
-        return t;
-    });
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ferry-lock-watchdog");
-        t.setDaemon(true);
         return t;
     });
     private final PrintStream out;
@@ -163,39 +147,23 @@ public final class RunCoordinator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        watchdog.shutdownNow();
     }
 
     private void runLocked(String id, List<String> tables, boolean failedOnly, String trigger, String who) {
         currentRunId = id;
-        try (InstanceLock instance = InstanceLock.take(app.target())) {
-            if (instance == null) {
-                LOG.warn("run {} ({}) skipped: another Ferry instance holds the run lock", id, trigger);
-                return;
+        SyncJob j = quietJob();
+        job = j;
+        try {
+            SyncJob.Options options = options(tables, failedOnly, trigger, who);
+            options.runId = id;
+            SyncJob.Outcome outcome = j.execute(app, options);
+            if (outcome.run() != null) {
+                lastRun = outcome.run();
             }
-            SyncJob j = quietJob();
-            job = j;
-            ScheduledFuture<?> watch = watchdog.scheduleWithFixedDelay(() -> {
-                if (!instance.stillHeld()) {
-                    LOG.warn("run {}: the run lock was lost to another instance; stopping", id);
-                    j.stop();
-                }
-            }, 5, 5, TimeUnit.SECONDS);
-            try {
-                SyncJob.Options options = options(tables, failedOnly, trigger, who);
-                options.runId = id;
-                SyncJob.Outcome outcome = j.execute(app, options);
-                if (outcome.run() != null) {
-                    lastRun = outcome.run();
-                }
-            } finally {
-                watch.cancel(false);
-                job = null;
-            }
-        } catch (SQLException e) {
-            LOG.error("run {} could not start: {}", id, Redactor.redact(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("run {} failed: {}", id, Redactor.redact(String.valueOf(e.getMessage())), e);
+        } finally {
+            job = null;
         }
     }
 
@@ -211,72 +179,5 @@ public final class RunCoordinator {
         options.who = who;
         options.yes = true; // confirmed by configuration: scheduled and JMX runs never ask
         return options;
-    }
-
-    /** The cross-instance run lock: a session advisory lock on a connection of its own, outside the pool. */
-    static final class InstanceLock implements AutoCloseable {
-        private final HikariDataSource target;
-        private Connection connection;
-
-        private InstanceLock(HikariDataSource target, Connection connection) {
-            this.target = target;
-            this.connection = connection;
-        }
-
-        /** Takes the lock, or returns null when another instance holds it. */
-        static InstanceLock take(HikariDataSource target) throws SQLException {
-            Connection c = open(target);
-            if (!tryLock(c)) {
-                c.close();
-                return null;
-            }
-            return new InstanceLock(target, c);
-        }
-
-        /** Whether this instance still holds the lock; takes it again on a new connection if the old one died. */
-        synchronized boolean stillHeld() {
-            try {
-                if (connection.isValid(5)) {
-                    return true;
-                }
-                connection.close();
-                connection = open(target);
-                return tryLock(connection);
-            } catch (SQLException e) {
-                return false;
-            }
-        }
-
-        private static Connection open(HikariDataSource target) throws SQLException {
-            Properties props = new Properties();
-            props.putAll(target.getDataSourceProperties());
-            if (target.getUsername() != null) {
-                props.setProperty("user", target.getUsername());
-            }
-            if (target.getPassword() != null) {
-                props.setProperty("password", target.getPassword());
-            }
-            props.setProperty("ApplicationName", "ferry-lock");
-            return DriverManager.getConnection(target.getJdbcUrl(), props);
-        }
-
-        private static boolean tryLock(Connection c) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                ps.setLong(1, ADVISORY_KEY);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getBoolean(1);
-                }
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            try {
-                connection.close(); // ends the session: the lock goes with it
-            } catch (SQLException ignored) {
-                // already gone
-            }
-        }
     }
 }

@@ -58,6 +58,15 @@ public final class RunLedger {
         }
     }
 
+    /** Marks runs left RUNNING by a process that ended without recording them as INTERRUPTED. */
+    public void interruptAbandoned() throws SQLException {
+        try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE ferry.run SET status = 'INTERRUPTED', finished_at = now(), "
+                    + "error = coalesce(error, 'the process ended without recording the outcome (killed?)') "
+                    + "WHERE status = 'RUNNING'");
+        }
+    }
+
     /** Records the run as RUNNING. */
     public void begin(Run run) throws SQLException {
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(

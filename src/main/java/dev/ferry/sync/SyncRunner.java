@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -95,13 +98,48 @@ public final class SyncRunner {
      * is run again from its checkpoint, up to the configured attempts, with a new snapshot when the old
      * one is gone.
      */
-    public Run run(List<TablePlan> plans, Object ownerId, String trigger, String who) throws SQLException {
+    public Run run(List<TablePlan> plans, Object ownerId, String trigger, String who)
+            throws SQLException, RunInProgressException {
         return run(new Run(trigger, who, ownerId, plans));
     }
 
-    /** Runs a prepared run (see {@link #run(List, Object, String, String)}). */
-    public Run run(Run run) throws SQLException {
+    /** Another run holds the run lock: nothing was written. */
+    public static final class RunInProgressException extends Exception {
+        RunInProgressException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs a prepared run (see {@link #run(List, Object, String, String)}) under the run lock. */
+    public Run run(Run run) throws SQLException, RunInProgressException {
+        try (RunLock lock = RunLock.take(target)) {
+            if (lock == null) {
+                throw new RunInProgressException("another Ferry run is writing to this target (it holds the run lock): "
+                        + "nothing was written; run again when it has finished");
+            }
+            ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ferry-run-lock");
+                t.setDaemon(true);
+                return t;
+            });
+            watchdog.scheduleWithFixedDelay(() -> {
+                if (!lock.stillHeld()) {
+                    progress.note("the run lock was lost to another run: stopping after the batch in flight");
+                    run.requestStop();
+                }
+            }, 5, 5, TimeUnit.SECONDS);
+            try {
+                return runLocked(run);
+            } finally {
+                watchdog.shutdownNow();
+            }
+        }
+    }
+
+    private Run runLocked(Run run) throws SQLException {
         ledger.ensureSchema();
+        // runs still RUNNING while this one holds the lock ended without recording it (kill -9, power loss)
+        ledger.interruptAbandoned();
         ledger.begin(run);
         current = run;
         Run.Status outcome = Run.Status.SUCCESS;
