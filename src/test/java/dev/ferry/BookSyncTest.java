@@ -238,6 +238,29 @@ class BookSyncTest {
     }
 
     @Test
+    void should_alert_on_failure_and_rerun_only_failed_tables() throws Exception {
+        try (SyncFixture f = new SyncFixture("alert", 500)) {
+            Path alerts = java.nio.file.Files.createTempDirectory("ferry-alerts");
+            f.execDev("CREATE FUNCTION no_books() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "RAISE EXCEPTION 'development refuses books today'; END $$",
+                    "CREATE TRIGGER no_books BEFORE INSERT ON book FOR EACH ROW EXECUTE FUNCTION no_books()");
+            SyncJob.Outcome failed = f.sync(o -> o.overrides.put("ferry.alert.uri", "file:" + alerts + "?fileName=alert.txt"));
+            assertEquals(1, failed.exitCode(), f.output());
+            String alert = Files.readString(alerts.resolve("alert.txt"));
+            assertTrue(alert.contains(failed.run().id()) && alert.contains("FAILED") && alert.contains("development refuses books today"),
+                    alert);
+
+            f.execDev("DROP TRIGGER no_books ON book");
+            SyncJob.Outcome retried = f.sync(o -> o.failedOnly = true);
+            assertEquals(0, retried.exitCode(), f.output());
+            assertEquals("500", f.dev("SELECT count(*) FROM book"));
+            SyncJob.Outcome nothing = f.sync(o -> o.failedOnly = true);
+            assertEquals(0, nothing.exitCode());
+            assertTrue(f.output().contains("nothing to run"), f.output());
+        }
+    }
+
+    @Test
     void should_exit_2_for_an_unknown_table() throws Exception {
         try (SyncFixture f = new SyncFixture("unknown", 10)) {
             SyncJob.Outcome outcome = f.sync(o -> o.tables = java.util.List.of("nope"));

@@ -76,6 +76,21 @@ class SafetyTest {
     }
 
     @Test
+    void should_refuse_a_source_connection_that_can_write() throws Exception {
+        try (SyncFixture f = new SyncFixture("writable", 1)) {
+            org.postgresql.ds.PGSimpleDataSource writable = new org.postgresql.ds.PGSimpleDataSource();
+            writable.setURL(f.pg.url(f.production));
+            writable.setUser(f.pg.user());
+            writable.setPassword(f.pg.password());
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(dev.ferry.ops.SafetyChecks.Refusal.class,
+                    () -> dev.ferry.ops.SafetyChecks.sourceCannotWrite(writable));
+            assertTrue(refused.getMessage().contains("can write"), refused.getMessage());
+            // Ferry's own source pool is read-only: its probe fails, so a sync proceeds
+            assertEquals(0, f.sync(o -> { }).exitCode(), f.output());
+        }
+    }
+
+    @Test
     void should_fail_on_a_wrong_target_password_without_printing_any_password() throws Exception {
         try (ThrowawayPostgres server = ThrowawayPostgres.start("system")) {
             String secret = "Right-Pa55word-xyz";
