@@ -1,7 +1,5 @@
 package dev.ferry;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.SnapshotDataSource;
@@ -15,21 +13,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.RowIsolator;
 import dev.ferry.sync.TableSync;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.PropertyInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 
 /** Ferry's beans: the two connection pools, the run's snapshot view of the source, the staging transaction. */
 public class FerryConfiguration implements CamelConfiguration {
 
     /** Production: read-only at the driver (readOnlyMode=always), autocommit off so reads stream. */
-    @BindToRegistry("source")
-    public HikariDataSource source(@PropertyInject("ferry.source.url") String url,
-                                   @PropertyInject("ferry.source.user") String user,
-                                   @PropertyInject(value = "ferry.source.password", defaultValue = "") String password,
-                                   @PropertyInject(value = "ferry.source.pool-size", defaultValue = "4") int poolSize) {
-        HikariConfig config = pool("ferry-source", url, user, password, poolSize);
+    static HikariDataSource source(CamelContext camel) {
+        HikariConfig config = pool(camel, "source");
         config.setReadOnly(true);
         config.setAutoCommit(false);
         config.addDataSourceProperty("readOnlyMode", "always");
@@ -37,12 +30,8 @@ public class FerryConfiguration implements CamelConfiguration {
     }
 
     /** Development: the pool every write goes through. */
-    @BindToRegistry("target")
-    public HikariDataSource target(@PropertyInject("ferry.target.url") String url,
-                                   @PropertyInject("ferry.target.user") String user,
-                                   @PropertyInject(value = "ferry.target.password", defaultValue = "") String password,
-                                   @PropertyInject(value = "ferry.target.pool-size", defaultValue = "4") int poolSize) {
-        HikariConfig config = pool("ferry-target", url, user, password, poolSize);
+    static HikariDataSource target(CamelContext camel) {
+        HikariConfig config = pool(camel, "target");
         // strings bound to staging columns are typed by the server: enums, domains, inet, ... take them as input
         config.addDataSourceProperty("stringtype", "unspecified");
         // a staging batch goes to the server as multi-row INSERTs, not one statement per row
@@ -51,14 +40,20 @@ public class FerryConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Binds the beans built on the pools: the source as every reader of a run sees it (inside the run's
-     * one exported snapshot), the table route's steps, and one transaction for a staging batch and its checkpoint (a new one for
-     * each batch and each retry).
+     * Binds Ferry's beans, each created once: the two pools; the source as every reader of a run sees
+     * it (inside the run's one exported snapshot); metrics; the table route's steps; the dead-letter
+     * channel's isolator; the HTTP endpoints; one transaction for a staging batch and its checkpoint
+     * (a new one for each batch and each retry).
      */
     @Override
-    public void configure(org.apache.camel.CamelContext camelContext) {
-        DataSource source = camelContext.getRegistry().lookupByNameAndType("source", DataSource.class);
-        DataSource target = camelContext.getRegistry().lookupByNameAndType("target", DataSource.class);
+    public void configure(CamelContext camelContext) {
+        if (camelContext.getRegistry().lookupByName("source") != null) {
+            return; // Camel Main 4.18 calls a configuration class twice when it is also named in the properties
+        }
+        HikariDataSource source = source(camelContext);
+        HikariDataSource target = target(camelContext);
+        camelContext.getRegistry().bind("source", source);
+        camelContext.getRegistry().bind("target", target);
         SnapshotDataSource snapshot = new SnapshotDataSource(source);
         camelContext.getRegistry().bind("snapshotSource", snapshot);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -79,14 +74,16 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));
     }
 
-    private static HikariConfig pool(String name, String url, String user, String password, int poolSize) {
+    private static HikariConfig pool(CamelContext camel, String role) {
+        String prefix = "ferry." + role + ".";
+        String password = camel.getPropertiesComponent().resolveProperty(prefix + "password").orElse("");
         Redactor.registerSecret(password);
         HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
-        config.setJdbcUrl(url);
-        config.setUsername(user);
+        config.setPoolName("ferry-" + role);
+        config.setJdbcUrl(property(camel, prefix + "url"));
+        config.setUsername(property(camel, prefix + "user"));
         config.setPassword(password);
-        config.setMaximumPoolSize(poolSize);
+        config.setMaximumPoolSize(Integer.parseInt(property(camel, prefix + "pool-size")));
         // connect lazily: an unreachable database is reported by Ferry in one line, not by the pool at start-up
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(10_000);
@@ -94,5 +91,9 @@ public class FerryConfiguration implements CamelConfiguration {
         // PostgreSQL's error details quote row values (personal data); keep them out of messages and logs
         config.addDataSourceProperty("logServerErrorDetail", "false");
         return config;
+    }
+
+    private static String property(CamelContext camel, String key) {
+        return camel.getPropertiesComponent().resolveProperty(key).orElse("").trim();
     }
 }

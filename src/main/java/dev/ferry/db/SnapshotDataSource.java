@@ -80,6 +80,8 @@ public final class SnapshotDataSource extends DelegatingDataSource {
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 try (Statement s = c.createStatement()) {
                     s.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(id));
+                    // read-only by the pool already; said again for the transaction itself
+                    s.execute("SET TRANSACTION READ ONLY");
                 }
             } catch (SQLException e) {
                 c.close();
