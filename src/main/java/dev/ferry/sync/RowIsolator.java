@@ -50,13 +50,24 @@ public final class RowIsolator {
             try {
                 int staged = stage(c, plan, rows, rejected);
                 DeadLetterStore.add(c, run.id(), table, stagingId, plan.spec().key(), rejected);
+                String lastKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET run_id = ?, last_key = ?, "
-                        + "rows_staged = rows_staged + ?, updated_at = now() WHERE table_name = ?")) {
+                        + "rows_staged = rows_staged + ?, updated_at = now() WHERE table_name = ? "
+                        + "AND last_key IS NOT DISTINCT FROM ?")) {
                     ps.setString(1, run.id());
-                    ps.setString(2, exchange.getMessage().getHeader("ferryLastKey", String.class));
+                    ps.setString(2, lastKey);
                     ps.setInt(3, staged);
                     ps.setString(4, table);
-                    ps.executeUpdate();
+                    ps.setString(5, exchange.getMessage().getHeader("ferryPrevKey", String.class));
+                    if (ps.executeUpdate() != 1) {
+                        c.rollback();
+                        try {
+                            TableSync.verifyAlreadyStaged(target, table, lastKey);
+                        } catch (TableSync.BatchAlreadyStagedException done) {
+                            exchange.getMessage().setHeader(TableSync.DEAD_LETTERED, 0);
+                            return;
+                        }
+                    }
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {

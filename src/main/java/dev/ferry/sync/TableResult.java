@@ -23,6 +23,8 @@ public final class TableResult {
     private volatile Instant finished;
     private volatile Status status = Status.PENDING;
     private volatile String error;
+    /** The checkpoint's last key as this run last committed it (the guard of the next batch's checkpoint). */
+    volatile String lastStagedKey;
 
     /** A pending result for the table. */
     public TableResult(String name) {

@@ -58,16 +58,19 @@ public final class TableSync {
         Object afterKey = null;
         long resumed = 0;
         String stagingId = null;
+        String checkpointKey = null;
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
             boolean resumable = false;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL, staging_id FROM ferry.checkpoint WHERE table_name = ?")) {
+                    "SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL, staging_id, last_key FROM ferry.checkpoint "
+                            + "WHERE table_name = ?")) {
                 ps.setString(1, fingerprint);
                 ps.setString(2, plan.stagingTable());
                 ps.setString(3, table);
                 try (ResultSet rs = ps.executeQuery()) {
                     resumable = rs.next() && rs.getBoolean(1) && rs.getString(2) != null;
                     stagingId = resumable ? rs.getString(2) : null;
+                    checkpointKey = resumable ? rs.getString(3) : null;
                 }
             }
             if (resumable) {
@@ -111,6 +114,7 @@ public final class TableSync {
         }
         TableResult result = run.result(table);
         result.start(resumed, toRead);
+        result.lastStagedKey = resume ? checkpointKey : null;
         plan.warnings().forEach(progress::note);
         progress.tableStarted(result);
 
@@ -140,6 +144,7 @@ public final class TableSync {
         }
         Object lastKey = rows.isEmpty() ? null : rows.get(rows.size() - 1).get(plan.spec().key());
         exchange.getMessage().setHeader("ferryLastKey", lastKey == null ? null : String.valueOf(lastKey));
+        exchange.getMessage().setHeader("ferryPrevKey", run.result(table).lastStagedKey);
         exchange.getMessage().setHeader("ferryBatchRows", rows.size());
         exchange.getMessage().setHeader("ferryBatchStarted", System.nanoTime());
         exchange.getMessage().removeHeader(DEAD_LETTERED);
@@ -162,6 +167,56 @@ public final class TableSync {
         }
     }
 
+    /**
+     * Inside the staging transaction, after the guarded checkpoint update: exactly one row must have
+     * moved from the previous key to this batch's. None: an earlier attempt of this very batch did
+     * commit (its reply was lost with the connection) and this attempt must roll back; or the
+     * checkpoint moved under this run, which fails the table.
+     */
+    public void checkpointed(Exchange exchange) throws BatchAlreadyStagedException, CheckpointConflictException,
+            SQLException {
+        Integer updated = exchange.getMessage().getHeader(SqlConstants.SQL_UPDATE_COUNT, Integer.class);
+        if (updated != null && updated == 1) {
+            return;
+        }
+        String table = exchange.getMessage().getHeader("ferryTable", String.class);
+        String lastKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
+        verifyAlreadyStaged(target, table, lastKey);
+    }
+
+    /** Throws BatchAlreadyStaged when the committed checkpoint already covers {@code lastKey}, else a conflict. */
+    static void verifyAlreadyStaged(DataSource target, String table, String lastKey)
+            throws BatchAlreadyStagedException, CheckpointConflictException, SQLException {
+        String committed;
+        try (Connection c = target.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_key FROM ferry.checkpoint WHERE table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                committed = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        if (lastKey != null && lastKey.equals(committed)) {
+            throw new BatchAlreadyStagedException("the batch of " + table + " up to key " + lastKey
+                    + " was already staged by an attempt whose commit reply was lost");
+        }
+        throw new CheckpointConflictException("the checkpoint of " + table + " moved under this run (another run staging "
+                + "the same table?); the table stops so that no row is staged twice");
+    }
+
+    /** An earlier attempt of this batch committed: this attempt rolls back and the batch counts as staged. */
+    public static final class BatchAlreadyStagedException extends Exception {
+        BatchAlreadyStagedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The checkpoint is not where this run left it: the table fails. */
+    public static final class CheckpointConflictException extends Exception {
+        CheckpointConflictException(String message) {
+            super(message);
+        }
+    }
+
     /** After a batch and its checkpoint committed: counts it and reports progress. */
     public void afterStage(Exchange exchange, String table) {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
@@ -169,6 +224,7 @@ public final class TableSync {
         int rows = exchange.getMessage().getBody(List.class).size();
         int setAside = exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class);
         result.batchStaged(rows, setAside);
+        result.lastStagedKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
         metrics.batch(table, rows, setAside,
                 System.nanoTime() - exchange.getMessage().getHeader("ferryBatchStarted", 0L, Long.class));
         progress.batch(result, run.plan(table).spec().batchSize());
