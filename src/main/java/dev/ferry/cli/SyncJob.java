@@ -65,9 +65,13 @@ public final class SyncJob {
     }
 
     /** The outcome: exit code, the run (null when it never started), and the dry run's plan (or null). */
-    public record Outcome(int exitCode, Run run, String plan) {
+    public record Outcome(int exitCode, Run run, String plan, boolean busy) {
         public Outcome(int exitCode, Run run) {
-            this(exitCode, run, null);
+            this(exitCode, run, null, false);
+        }
+
+        public Outcome(int exitCode, Run run, String plan) {
+            this(exitCode, run, plan, false);
         }
     }
 
@@ -174,7 +178,8 @@ public final class SyncJob {
             }
             return new Outcome(ExitCodes.of(run.status()), run);
         } catch (SyncRunner.RunInProgressException e) {
-            return fail(ExitCodes.FAILED, "FAILED: " + e.getMessage(), e, options);
+            fail(ExitCodes.FAILED, "FAILED: " + e.getMessage(), e, options);
+            return new Outcome(ExitCodes.FAILED, null, null, true);
         } catch (Unreachable e) {
             return fail(ExitCodes.FAILED, "FAILED: " + e.getMessage(), e, options);
         } catch (SafetyChecks.Refusal e) {

@@ -160,6 +160,10 @@ public final class RunCoordinator {
             if (outcome.run() != null) {
                 lastRun = outcome.run();
             }
+            if (outcome.busy() && "schedule".equals(trigger)) {
+                // another instance is running: this tick is skipped, as one during our own run would be
+                app.bean("ferryMetrics", FerryMetrics.class).skipped();
+            }
         } catch (RuntimeException e) {
             LOG.error("run {} failed: {}", id, Redactor.redact(String.valueOf(e.getMessage())), e);
         } finally {
