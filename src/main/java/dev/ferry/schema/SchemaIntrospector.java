@@ -97,6 +97,18 @@ public final class SchemaIntrospector {
                 }
             }
         }
+        List<String> uniqueColumns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+                        + "WHERE i.indrelid = ? AND i.indisunique AND i.indnkeyatts = 1 AND i.indexprs IS NULL "
+                        + "AND i.indpred IS NULL")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uniqueColumns.add(rs.getString(1));
+                }
+            }
+        }
         boolean referenced;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = ? AND conrelid <> ?)")) {
@@ -108,7 +120,55 @@ public final class SchemaIntrospector {
             }
         }
         return Optional.of(new TableInfo(schema, rel, List.copyOf(columns), List.copyOf(pk), List.copyOf(sequences),
-                referenced));
+                referenced, List.copyOf(uniqueColumns)));
+    }
+
+    /** The ordinary and partitioned tables of a schema (partitions are synced through their parent), by name. */
+    public List<String> tables(String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? "
+                        + "AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        }
+        return out;
+    }
+
+    /** A foreign key: its columns, the table (schema.name) and columns it references. */
+    public record ForeignKey(String name, List<String> columns, String referencedTable, List<String> referencedColumns) {
+    }
+
+    /** The foreign keys of a table. */
+    public List<ForeignKey> foreignKeys(String table) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT k.conname, (SELECT n.nspname || '.' || r.relname FROM pg_class r JOIN pg_namespace n "
+                        + "ON n.oid = r.relnamespace WHERE r.oid = k.confrelid), "
+                        + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                        + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), ','), "
+                        + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                        + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ',') "
+                        + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = to_regclass(?) ORDER BY k.conname")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ForeignKey(rs.getString(1), List.of(rs.getString(3).split(",")), rs.getString(2),
+                            List.of(rs.getString(4).split(","))));
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        }
+        return out;
     }
 
     /** The table a single-column foreign key on {@code column} points to, as schema-qualified text. */

@@ -5,10 +5,10 @@ import java.util.Optional;
 
 /**
  * A table as found in one database: its columns in order, primary key, the sequences its columns
- * draw from, and whether other tables reference it.
+ * draw from, whether other tables reference it, and the columns that are unique on their own.
  */
 public record TableInfo(String schema, String name, List<Column> columns, List<String> primaryKey,
-                        List<SequenceUse> sequences, boolean referencedByOthers) {
+                        List<SequenceUse> sequences, boolean referencedByOthers, List<String> uniqueColumns) {
 
     /** A sequence that feeds a column (through its default or as an identity). */
     public record SequenceUse(String column, String sequence) {

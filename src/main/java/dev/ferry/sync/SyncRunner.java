@@ -76,7 +76,33 @@ public final class SyncRunner {
         for (TableSpec spec : specs) {
             plans.add(TablePlan.of(spec, sourceCatalogue.table(spec.table()), targetCatalogue.table(spec.table())));
         }
-        return plans;
+        Map<TablePlan, List<String>> parents = new LinkedHashMap<>();
+        for (TablePlan plan : plans) {
+            List<String> refs = new ArrayList<>();
+            for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeys(plan.target().displayName())) {
+                refs.add(fk.referencedTable());
+            }
+            parents.put(plan, refs);
+        }
+        return parentsFirst(plans, parents);
+    }
+
+    /**
+     * Orders plans so that every table comes after the tables its foreign keys reference (self-references
+     * ignored); tables in a cycle keep their route order.
+     */
+    static List<TablePlan> parentsFirst(List<TablePlan> plans, Map<TablePlan, List<String>> parents) {
+        List<TablePlan> ordered = new ArrayList<>();
+        List<TablePlan> left = new ArrayList<>(plans);
+        while (!left.isEmpty()) {
+            TablePlan next = left.stream().filter(p -> parents.getOrDefault(p, List.of()).stream()
+                    .noneMatch(ref -> !ref.equals(p.target().displayName())
+                            && left.stream().anyMatch(o -> o.target().displayName().equals(ref))))
+                    .findFirst().orElse(left.get(0)); // a cycle: route order
+            ordered.add(next);
+            left.remove(next);
+        }
+        return ordered;
     }
 
     /** The run in progress, or null. */

@@ -64,10 +64,21 @@ public final class TablePlan {
             }
             columns.add(tc.get());
         }
+        if (spec.key().contains(",")) {
+            throw new PlanException("table " + t + " has the composite key (" + spec.key() + "): this version of Ferry "
+                    + "needs a single unique, not-null key column to checkpoint and resume; leave the table out (--tables) "
+                    + "for now");
+        }
         if (columns.stream().noneMatch(c -> c.name().equals(spec.key()))) {
             throw new PlanException("key column " + t + "." + spec.key() + " is not a column of both databases: set "
                     + "'key' in the table's route file to its primary key (source primary key: "
                     + (source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey())) + ")");
+        }
+        if (!source.uniqueColumns().contains(spec.key())) {
+            throw new PlanException("key column " + t + "." + spec.key() + " is not unique on its own in the source "
+                    + "(primary key: " + (source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey()))
+                    + "): the checkpoint needs a single unique, not-null column; a table without one cannot be synced "
+                    + "by this version of Ferry yet");
         }
         if (spec.hasOwner() && columns.stream().noneMatch(c -> c.name().equals(spec.ownerColumn()))) {
             throw new PlanException("owner column " + t + "." + spec.ownerColumn()

@@ -1,0 +1,102 @@
+package dev.ferry.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.ferry.FerryApp;
+import dev.ferry.log.Redactor;
+import dev.ferry.schema.Column;
+import dev.ferry.schema.SchemaIntrospector;
+import dev.ferry.schema.TableInfo;
+import dev.ferry.sync.SqlErrors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ferry scaffold}: reads the source catalogue and writes one templated route per table, ready
+ * to edit: the key from the primary key (or a single-column unique constraint), the columns and the
+ * foreign keys as comments.
+ */
+@Command(name = "scaffold", mixinStandardHelpOptions = true,
+        description = "Writes routes/tables/<table>.yaml for every table of the source (or --tables), to edit and sync.")
+public final class ScaffoldCommand implements Callable<Integer> {
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder to write to (default routes/tables).")
+    Path out;
+
+    @Option(names = "--tables", split = ",", paramLabel = "a,b", description = "Only these tables.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--schema", defaultValue = "public", description = "Source schema (default ${DEFAULT-VALUE}).")
+    String schema;
+
+    @Option(names = "--force", description = "Overwrite files that exist.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        Path folder = out != null ? out : FerryApp.home().resolve("routes/tables");
+        try (FerryApp app = FerryApp.start(null, Map.of())) {
+            SchemaIntrospector catalogue = new SchemaIntrospector(app.source());
+            List<String> names = tables.isEmpty() ? catalogue.tables(schema) : tables;
+            Files.createDirectories(folder);
+            int written = 0;
+            for (String name : names) {
+                String qualified = schema.equals("public") || name.contains(".") ? name : schema + "." + name;
+                TableInfo table = catalogue.table(qualified).orElse(null);
+                if (table == null) {
+                    System.err.println("no table " + qualified + " in the source");
+                    return ExitCodes.USAGE;
+                }
+                Path file = folder.resolve(table.name() + ".yaml");
+                if (Files.exists(file) && !force) {
+                    System.err.println("kept " + file + " (exists; --force overwrites)");
+                    continue;
+                }
+                Files.writeString(file, route(qualified, table, catalogue.foreignKeys(qualified)));
+                written++;
+            }
+            System.err.println("wrote " + written + " route file(s) to " + folder);
+            return ExitCodes.SUCCESS;
+        } catch (Exception e) {
+            System.err.println(Redactor.redact("scaffold FAILED: " + SqlErrors.message(e)));
+            return ExitCodes.FAILED;
+        }
+    }
+
+    /** The templated route of one table. */
+    static String route(String name, TableInfo table, List<SchemaIntrospector.ForeignKey> foreignKeys) {
+        StringBuilder y = new StringBuilder();
+        y.append("# ").append(table.displayName()).append(" (scaffolded from the source; edit freely)\n");
+        y.append("# columns:\n");
+        for (Column c : table.columns()) {
+            y.append("#   ").append(c.name()).append(' ').append(c.type()).append(c.notNull() ? " not null" : "")
+                    .append(c.generated() ? " generated" : "").append('\n');
+        }
+        for (SchemaIntrospector.ForeignKey fk : foreignKeys) {
+            y.append("# foreign key ").append(fk.name()).append(": (").append(String.join(", ", fk.columns()))
+                    .append(") -> ").append(fk.referencedTable()).append(" (").append(String.join(", ", fk.referencedColumns()))
+                    .append(")\n");
+        }
+        String key = table.primaryKey().size() == 1 ? table.primaryKey().get(0)
+                : table.uniqueColumns().isEmpty() ? null : table.uniqueColumns().get(0);
+        if (key == null) {
+            y.append("# NOTE: no single-column unique key (primary key: ")
+                    .append(table.primaryKey().isEmpty() ? "none" : String.join(", ", table.primaryKey()))
+                    .append("); this version of Ferry cannot sync the table yet and will say so\n");
+        }
+        y.append("# To remap ownership, add:  - name: ownerColumn / value: <column>\n");
+        y.append("- templatedRoute:\n");
+        y.append("    routeTemplateRef: table-sync\n");
+        y.append("    routeId: sync-").append(name).append('\n');
+        y.append("    parameters:\n");
+        y.append("      - name: table\n        value: ").append(name).append('\n');
+        y.append("      - name: key\n        value: ").append(key != null ? key : String.join(",", table.primaryKey()))
+                .append('\n');
+        return y.toString();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import dev.ferry.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real third-party schema (Chinook, MIT: ../shared/data): scaffold its routes, then sync them into a
+ * schema-only copy in foreign-key order, self-reference (employee.reports_to) included.
+ */
+class ChinookTest {
+
+    private static final Path CHINOOK = Path.of("..", "shared", "data", "chinook-postgres.sql");
+    private static final List<String> SINGLE_KEY_TABLES = List.of("album", "artist", "customer", "employee", "genre",
+            "invoice", "invoice_line", "media_type", "playlist", "track");
+
+    private String output = "";
+
+    private int ferry(TestPostgres pg, String source, String target, String... args) {
+        Map<String, String> props = Map.of("ferry.source.url", pg.url(source), "ferry.source.user", pg.user(),
+                "ferry.source.password", pg.password(), "ferry.target.url", pg.url(target), "ferry.target.user", pg.user(),
+                "ferry.target.password", pg.password());
+        props.forEach(System::setProperty);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        PrintStream err = System.err;
+        System.setErr(both);
+        try {
+            return Ferry.execute(args);
+        } finally {
+            System.setErr(err);
+            props.keySet().forEach(System::clearProperty);
+            output = buffer.toString(StandardCharsets.UTF_8);
+            err.print(output);
+        }
+    }
+
+    private static String digest(TestPostgres pg, String db, String table) throws Exception {
+        try (Connection c = pg.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
+                     + table + " t")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void should_scaffold_every_table_and_sync_them_in_foreign_key_order() throws Exception {
+        String sql = Files.readString(CHINOOK, StandardCharsets.UTF_8);
+        String body = sql.substring(sql.indexOf("\\c chinook;") + "\\c chinook;".length());
+        String schemaOnly = body.substring(0, body.indexOf("INSERT INTO"));
+        TestPostgres pg = TestPostgres.get();
+        String source = pg.createDatabase("chinook_src");
+        String target = pg.createDatabase("chinook_dst");
+        Path routes = Files.createTempDirectory("ferry-chinook");
+        try {
+            try (Connection s = pg.connect(source); Statement st = s.createStatement()) {
+                st.execute(body);
+            }
+            try (Connection t = pg.connect(target); Statement st = t.createStatement()) {
+                st.execute(schemaOnly);
+            }
+            assertEquals(0, ferry(pg, source, target, "scaffold", "--out", routes.toString()), output);
+            try (var files = Files.list(routes)) {
+                assertEquals(11, files.count());
+            }
+            assertTrue(Files.readString(routes.resolve("employee.yaml")).contains("employee_reports_to_fkey"));
+            assertTrue(Files.readString(routes.resolve("playlist_track.yaml")).contains("no single-column unique key"));
+
+            // playlist_track's composite key is not supported yet: the run says so before writing anything
+            assertEquals(1, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString()));
+            assertTrue(output.contains("table playlist_track has the composite key (playlist_id,track_id)"), output);
+            assertEquals("0:", digest(pg, target, "artist"));
+
+            assertEquals(0, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString(), "--tables",
+                    String.join(",", SINGLE_KEY_TABLES)), output);
+            for (String table : SINGLE_KEY_TABLES) {
+                assertEquals(digest(pg, source, table), digest(pg, target, table), table);
+            }
+            // parents before children: artist before album before track before invoice_line
+            assertTrue(output.indexOf("artist:") < output.indexOf("album:") && output.indexOf("album:") < output.indexOf("track:")
+                    && output.indexOf("track:") < output.indexOf("invoice_line:"), output);
+        } finally {
+            pg.dropDatabase(source);
+            pg.dropDatabase(target);
+        }
+    }
+}
