@@ -18,12 +18,13 @@ import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real third-party schema (Chinook, MIT: ../shared/data): scaffold its routes, then sync them into a
+ * A real third-party schema (Chinook, MIT: src/test/resources/chinook): scaffold its routes, then sync them into a
  * schema-only copy in foreign-key order, self-reference (employee.reports_to) included.
  */
 class ChinookTest {
 
-    private static final Path CHINOOK = Path.of("..", "shared", "data", "chinook-postgres.sql");
+    /** Chinook (MIT, licence beside it), copied from ../shared/data so that a clone tests on its own. */
+    private static final String CHINOOK = "/chinook/chinook-postgres.sql";
     private static final List<String> SINGLE_KEY_TABLES = List.of("album", "artist", "customer", "employee", "genre",
             "invoice", "invoice_line", "media_type", "playlist", "track");
 
@@ -59,7 +60,10 @@ class ChinookTest {
 
     @Test
     void should_scaffold_every_table_and_sync_them_in_foreign_key_order() throws Exception {
-        String sql = Files.readString(CHINOOK, StandardCharsets.UTF_8);
+        String sql;
+        try (var in = ChinookTest.class.getResourceAsStream(CHINOOK)) {
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
         String body = sql.substring(sql.indexOf("\\c chinook;") + "\\c chinook;".length());
         String schemaOnly = body.substring(0, body.indexOf("INSERT INTO"));
         TestPostgres pg = TestPostgres.get();
