@@ -49,7 +49,8 @@ public final class FerryApp implements AutoCloseable {
                     + " (run Ferry from its folder or through ./ferry)");
         }
         Path tables = tablesDir != null ? tablesDir.toAbsolutePath().normalize() : home.resolve("routes/tables");
-        Main main = new Main(Ferry.class);
+        // configuration class and routes come from the properties (a main class would add the configuration twice)
+        Main main = new Main();
         main.setPropertyPlaceholderLocations("file:" + config);
         Map<String, String> props = new LinkedHashMap<>();
         // templates first: they must be loaded before the templated routes that use them

@@ -47,9 +47,6 @@ public class FerryConfiguration implements CamelConfiguration {
      */
     @Override
     public void configure(CamelContext camelContext) {
-        if (camelContext.getRegistry().lookupByName("source") != null) {
-            return; // Camel Main 4.18 calls a configuration class twice when it is also named in the properties
-        }
         HikariDataSource source = source(camelContext);
         HikariDataSource target = target(camelContext);
         camelContext.getRegistry().bind("source", source);

@@ -12,6 +12,7 @@ import dev.ferry.log.Redactor;
 import dev.ferry.sync.DeadLetterStore;
 import dev.ferry.sync.SqlErrors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,6 +27,12 @@ public final class DeadLettersCommand implements Callable<Integer> {
     public Integer call() {
         System.err.println("ferry dead-letters: say list, replay or purge (see --help)");
         return ExitCodes.USAGE;
+    }
+
+    /** {@code --run ID}: only the rows set aside by this run. */
+    static final class RunFilter {
+        @Option(names = "--run", paramLabel = "ID", description = "Only the rows set aside by this run.")
+        String run;
     }
 
     private interface Action {
@@ -47,13 +54,13 @@ public final class DeadLettersCommand implements Callable<Integer> {
         @ParentCommand
         DeadLettersCommand parent;
 
-        @Option(names = "--run", paramLabel = "ID", description = "Only the rows set aside by this run.")
-        String run;
+        @Mixin
+        RunFilter filter;
 
         @Override
         public Integer call() {
             return parent.withStore(store -> {
-                List<DeadLetterStore.Entry> entries = store.list(run);
+                List<DeadLetterStore.Entry> entries = store.list(filter.run);
                 System.out.printf("%-36s  %-20s  %-12s  %-8s  %s%n", "run", "table", "key", "sqlstate", "reason");
                 for (DeadLetterStore.Entry e : entries) {
                     System.out.printf("%-36s  %-20s  %-12s  %-8s  %s%n", e.runId(), e.table(), e.key(), e.sqlState(),
@@ -72,8 +79,8 @@ public final class DeadLettersCommand implements Callable<Integer> {
         @ParentCommand
         DeadLettersCommand parent;
 
-        @Option(names = "--run", paramLabel = "ID", description = "Only the rows set aside by this run.")
-        String run;
+        @Mixin
+        RunFilter filter;
 
         @Option(names = "--yes", description = "Confirm without asking.")
         boolean yes;
@@ -98,7 +105,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 }
             }
             return parent.withStore(store -> {
-                DeadLetterStore.Replay r = store.replay(run);
+                DeadLetterStore.Replay r = store.replay(filter.run);
                 System.err.println("replayed: " + r.landed() + " landed, " + r.remaining() + " still rejected");
                 return r.remaining() == 0 ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
             });
@@ -111,13 +118,13 @@ public final class DeadLettersCommand implements Callable<Integer> {
         @ParentCommand
         DeadLettersCommand parent;
 
-        @Option(names = "--run", paramLabel = "ID", description = "Only the rows set aside by this run.")
-        String run;
+        @Mixin
+        RunFilter filter;
 
         @Override
         public Integer call() {
             return parent.withStore(store -> {
-                System.err.println("purged " + store.purge(run) + " dead letter(s)");
+                System.err.println("purged " + store.purge(filter.run) + " dead letter(s)");
                 return ExitCodes.SUCCESS;
             });
         }

@@ -13,7 +13,6 @@ public final class TableResult {
     private final String name;
     private final String mode = "full";
     private final AtomicLong read = new AtomicLong();
-    private final AtomicLong staged = new AtomicLong();
     private volatile long resumed;
     private volatile long expected;
     private volatile long written;
@@ -40,7 +39,6 @@ public final class TableResult {
 
     void batchStaged(int rows, int setAside) {
         read.addAndGet(rows);
-        staged.addAndGet(rows - setAside);
         deadLettered.addAndGet(setAside);
         batches++;
     }

@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.ferry.db.Sql;
 import dev.ferry.ops.FerryMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.sql.SqlConstants;
@@ -241,7 +240,7 @@ public final class TableSync {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TablePlan plan = run.plan(table);
         String stagingId = exchange.getMessage().getHeader(STAGING_ID, String.class);
-        String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(run.ownerId())) : null;
+        Verifier verifier = new Verifier(source, target);
         long written;
         long deadLettered;
         long setAsideAtApply;
@@ -251,21 +250,13 @@ public final class TableSync {
                 setAsideAtApply = ApplyChecks.moveOffenders(c, plan, run.id(), stagingId);
                 List<String> setAside = deadLetterKeys(c, table, stagingId);
                 deadLettered = setAside.size();
-                Checksum expected;
-                try (Connection src = source.getConnection();
-                     PreparedStatement ps = src.prepareStatement(plan.checksumSql(true, owner, true))) {
-                    ps.setArray(1, src.createArrayOf("text", setAside.toArray()));
-                    expected = Checksum.of(ps);
-                }
+                Checksum expected = verifier.source(plan, run.ownerId(), setAside);
                 s.execute(plan.clearTargetSql());
                 written = s.executeUpdate(plan.insertFromStagingSql());
                 for (String sql : plan.sequenceSql()) {
                     s.execute(sql);
                 }
-                Checksum actual;
-                try (PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
-                    actual = Checksum.of(ps);
-                }
+                Checksum actual = Verifier.target(c, plan);
                 if (!expected.equals(actual)) {
                     c.rollback();
                     discardStaging(c, plan);

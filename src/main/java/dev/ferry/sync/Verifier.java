@@ -35,7 +35,6 @@ public final class Verifier {
 
     /** Compares one planned table, with the owner column taken as {@code ownerId}. */
     public Result compare(TablePlan plan, Object ownerId) throws SQLException {
-        String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         List<String> setAside = new ArrayList<>();
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT row_key FROM ferry.dead_letter WHERE table_name = ? AND row_key IS NOT NULL")) {
@@ -50,16 +49,30 @@ public final class Verifier {
                 throw e;
             }
         }
-        TableSync.Checksum expected;
+        TableSync.Checksum actual;
+        try (Connection c = target.getConnection()) {
+            actual = target(c, plan);
+        }
+        return new Result(plan.name(), source(plan, ownerId, setAside), actual);
+    }
+
+    /**
+     * Count and checksum of the source table as the transforms would write it (owner column set to
+     * {@code ownerId}), leaving out the rows whose key is in {@code setAside} (the dead letters).
+     */
+    public TableSync.Checksum source(TablePlan plan, Object ownerId, List<String> setAside) throws SQLException {
+        String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.checksumSql(true, owner, true))) {
             ps.setArray(1, c.createArrayOf("text", setAside.toArray()));
-            expected = TableSync.Checksum.of(ps);
+            return TableSync.Checksum.of(ps);
         }
-        TableSync.Checksum actual;
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
-            actual = TableSync.Checksum.of(ps);
+    }
+
+    /** Count and checksum of the target table, on this connection (inside the apply transaction, say). */
+    public static TableSync.Checksum target(Connection c, TablePlan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
+            return TableSync.Checksum.of(ps);
         }
-        return new Result(plan.name(), expected, actual);
     }
 
     /** The owner id of the last successful run recorded in the target's ledger, or null. */
