@@ -18,15 +18,16 @@ import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real third-party schema (Chinook, MIT: src/test/resources/chinook): scaffold its routes, then sync them into a
- * schema-only copy in foreign-key order, self-reference (employee.reports_to) included.
+ * A real third-party schema (Chinook, MIT: src/test/resources/chinook): scaffold its routes, then sync all 11 tables
+ * into a schema-only copy: a composite key (playlist_track), a self-reference (employee.reports_to), and a second
+ * full run after rows that the target's children still reference were deleted from the source.
  */
 class ChinookTest {
 
     /** Chinook (MIT, licence beside it), copied from ../shared/data so that a clone tests on its own. */
     private static final String CHINOOK = "/chinook/chinook-postgres.sql";
-    private static final List<String> SINGLE_KEY_TABLES = List.of("album", "artist", "customer", "employee", "genre",
-            "invoice", "invoice_line", "media_type", "playlist", "track");
+    private static final List<String> TABLES = List.of("album", "artist", "customer", "employee", "genre",
+            "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track");
 
     private String output = "";
 
@@ -82,21 +83,36 @@ class ChinookTest {
                 assertEquals(11, files.count());
             }
             assertTrue(Files.readString(routes.resolve("employee.yaml")).contains("employee_reports_to_fkey"));
-            assertTrue(Files.readString(routes.resolve("playlist_track.yaml")).contains("no single-column unique key"));
+            assertTrue(Files.readString(routes.resolve("playlist_track.yaml")).contains("value: \"playlist_id, track_id\""));
 
-            // playlist_track's composite key is not supported yet: the run says so before writing anything
-            assertEquals(1, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString()));
-            assertTrue(output.contains("table playlist_track has the composite key (playlist_id,track_id)"), output);
-            assertEquals("0:", digest(pg, target, "artist"));
-
-            assertEquals(0, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString(), "--tables",
-                    String.join(",", SINGLE_KEY_TABLES)), output);
-            for (String table : SINGLE_KEY_TABLES) {
+            // every table, the composite key of playlist_track and the self-reference of employee included
+            assertEquals(0, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString()), output);
+            for (String table : TABLES) {
                 assertEquals(digest(pg, source, table), digest(pg, target, table), table);
             }
-            // parents before children: artist before album before track before invoice_line
-            assertTrue(output.indexOf("artist:") < output.indexOf("album:") && output.indexOf("album:") < output.indexOf("track:")
-                    && output.indexOf("track:") < output.indexOf("invoice_line:"), output);
+            assertTrue(output.contains("applying 11 table(s) in one transaction"), output);
+
+            // a second full run over a changed source: a customer and their invoices gone (the target still has
+            // rows referencing them until the apply), a manager changed, a playlist entry added
+            try (Connection s = pg.connect(source); Statement st = s.createStatement()) {
+                st.execute("DELETE FROM invoice_line WHERE invoice_id IN (SELECT invoice_id FROM invoice WHERE customer_id = 1)");
+                st.execute("DELETE FROM invoice WHERE customer_id = 1");
+                st.execute("DELETE FROM customer WHERE customer_id = 1");
+                st.execute("UPDATE employee SET reports_to = 2 WHERE employee_id = 8");
+                st.execute("INSERT INTO playlist_track (playlist_id, track_id) SELECT 2, max(track_id) FROM track");
+            }
+            assertEquals(0, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString()), output);
+            for (String table : TABLES) {
+                assertEquals(digest(pg, source, table), digest(pg, target, table), table);
+            }
+            // the target's foreign keys are all back, validated
+            try (Connection t = pg.connect(target); Statement st = t.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE convalidated), count(*) FROM pg_constraint "
+                         + "WHERE contype = 'f' AND connamespace = 'public'::regnamespace")) {
+                rs.next();
+                assertEquals(11, rs.getInt(2));
+                assertEquals(rs.getInt(2), rs.getInt(1));
+            }
         } finally {
             pg.dropDatabase(source);
             pg.dropDatabase(target);

@@ -82,12 +82,10 @@ public final class ScaffoldCommand implements Callable<Integer> {
                     .append(") -> ").append(fk.referencedTable()).append(" (").append(String.join(", ", fk.referencedColumns()))
                     .append(")\n");
         }
-        String key = table.primaryKey().size() == 1 ? table.primaryKey().get(0)
-                : table.uniqueColumns().isEmpty() ? null : table.uniqueColumns().get(0);
-        if (key == null) {
-            y.append("# NOTE: no single-column unique key (primary key: ")
-                    .append(table.primaryKey().isEmpty() ? "none" : String.join(", ", table.primaryKey()))
-                    .append("); this version of Ferry cannot sync the table yet and will say so\n");
+        List<String> key = table.suggestedKey();
+        if (key.isEmpty()) {
+            y.append("# NOTE: no primary key and no unique key on NOT NULL columns: synced by full refresh only,\n")
+                    .append("# restaged from the start when a run is interrupted\n");
         }
         y.append("# To remap ownership, add:  - name: ownerColumn / value: <column>\n");
         y.append("- templatedRoute:\n");
@@ -95,8 +93,7 @@ public final class ScaffoldCommand implements Callable<Integer> {
         y.append("    routeId: sync-").append(name).append('\n');
         y.append("    parameters:\n");
         y.append("      - name: table\n        value: ").append(name).append('\n');
-        y.append("      - name: key\n        value: ").append(key != null ? key : String.join(",", table.primaryKey()))
-                .append('\n');
+        y.append("      - name: key\n        value: \"").append(String.join(", ", key)).append("\"\n");
         return y.toString();
     }
 }

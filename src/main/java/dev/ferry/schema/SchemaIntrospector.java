@@ -97,15 +97,17 @@ public final class SchemaIntrospector {
                 }
             }
         }
-        List<String> uniqueColumns = new ArrayList<>();
+        List<List<String>> uniqueKeys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
-                        + "WHERE i.indrelid = ? AND i.indisunique AND i.indnkeyatts = 1 AND i.indexprs IS NULL "
-                        + "AND i.indpred IS NULL")) {
+                "SELECT array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) "
+                        + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o), ',') "
+                        + "FROM pg_index i WHERE i.indrelid = ? AND i.indisunique AND i.indexprs IS NULL "
+                        + "AND i.indpred IS NULL AND NOT (0 = ANY (i.indkey[0:i.indnkeyatts - 1])) "
+                        + "ORDER BY i.indisprimary DESC, i.indnkeyatts, i.indexrelid")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    uniqueColumns.add(rs.getString(1));
+                    uniqueKeys.add(List.of(rs.getString(1).split(",")));
                 }
             }
         }
@@ -120,7 +122,7 @@ public final class SchemaIntrospector {
             }
         }
         return Optional.of(new TableInfo(schema, rel, List.copyOf(columns), List.copyOf(pk), List.copyOf(sequences),
-                referenced, List.copyOf(uniqueColumns)));
+                referenced, List.copyOf(uniqueKeys)));
     }
 
     /** The ordinary and partitioned tables of a schema (partitions are synced through their parent), by name. */

@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * A table as found in one database: its columns in order, primary key, the sequences its columns
- * draw from, whether other tables reference it, and the columns that are unique on their own.
+ * draw from, whether other tables reference it, and its unique keys (the columns of each unique,
+ * non-partial index on plain columns, primary key included).
  */
 public record TableInfo(String schema, String name, List<Column> columns, List<String> primaryKey,
-                        List<SequenceUse> sequences, boolean referencedByOthers, List<String> uniqueColumns) {
+                        List<SequenceUse> sequences, boolean referencedByOthers, List<List<String>> uniqueKeys) {
 
     /** A sequence that feeds a column (through its default or as an identity). */
     public record SequenceUse(String column, String sequence) {
@@ -17,6 +18,20 @@ public record TableInfo(String schema, String name, List<Column> columns, List<S
     /** The column of that name, if the table has it. */
     public Optional<Column> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** Whether these columns (in any order) include one of the table's unique keys. */
+    public boolean isUnique(List<String> cols) {
+        return !cols.isEmpty() && uniqueKeys.stream().anyMatch(cols::containsAll);
+    }
+
+    /** The key Ferry suggests: the primary key, else the first unique key whose columns are all NOT NULL, else none. */
+    public List<String> suggestedKey() {
+        if (!primaryKey.isEmpty()) {
+            return primaryKey;
+        }
+        return uniqueKeys.stream().filter(k -> k.stream().allMatch(n -> column(n).map(Column::notNull).orElse(false)))
+                .findFirst().orElse(List.of());
     }
 
     /** schema.name, for messages. */

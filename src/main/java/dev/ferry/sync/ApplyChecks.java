@@ -17,15 +17,48 @@ import dev.ferry.schema.Column;
 /**
  * Set-based checks of staging against the target table's constraints, run in the apply transaction
  * before the insert: rows that a NOT NULL, CHECK, unique or foreign-key constraint of the target would
- * reject are moved from staging to the dead-letter store, so every other row lands.
+ * reject are moved from staging to the dead-letter store, so every other row lands. Foreign keys are
+ * checked against the parents' staging when the parents are applied in the same transaction.
  */
 public final class ApplyChecks {
 
     private ApplyChecks() {
     }
 
-    /** Moves the offending rows of staging to ferry.dead_letter; returns how many were moved. */
-    public static long moveOffenders(Connection c, TablePlan plan, String runId, String stagingId) throws SQLException {
+    /** A foreign key of the target, read before the apply drops it. */
+    public record ForeignKey(String name, long childOid, String child, long parentOid, String parent,
+                             List<String> columns, List<String> referencedColumns, String definition) {
+    }
+
+    /** The target's foreign keys from or to any of these tables (partitions' inherited copies left out). */
+    public static List<ForeignKey> foreignKeys(Connection c, List<Long> tableOids) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, k.conrelid::bigint, k.conrelid::regclass::text, "
+                + "k.confrelid::bigint, k.confrelid::regclass::text, "
+                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), ','), "
+                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ','), pg_get_constraintdef(k.oid) "
+                + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0 "
+                + "AND (k.conrelid::bigint = ANY (?) OR k.confrelid::bigint = ANY (?)) ORDER BY k.conrelid, k.conname")) {
+            java.sql.Array oids = c.createArrayOf("bigint", tableOids.toArray());
+            ps.setArray(1, oids);
+            ps.setArray(2, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ForeignKey(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                            List.of(rs.getString(6).split(",")), List.of(rs.getString(7).split(",")), rs.getString(8)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Moves the staged rows that the table's own NOT NULL, CHECK and unique constraints would reject to
+     * ferry.dead_letter; returns how many were moved.
+     */
+    public static long moveOwnOffenders(Connection c, TablePlan plan, String runId, String stagingId) throws SQLException {
         String target = Sql.qualified(plan.target().schema(), plan.target().name());
         Set<String> written = plan.columns().stream().map(Column::name).collect(Collectors.toSet());
         long moved = 0;
@@ -51,48 +84,47 @@ public final class ApplyChecks {
             }
             String partition = cols.stream().map(Sql::ident).collect(Collectors.joining(", "));
             String notNull = cols.stream().map(x -> Sql.ident(x) + " IS NOT NULL").collect(Collectors.joining(" AND "));
-            String key = Sql.ident(plan.spec().key());
-            moved += move(c, plan, runId, stagingId, "s." + key + " IN (SELECT d.k FROM (SELECT " + key + " AS k, "
-                    + "row_number() OVER (PARTITION BY " + partition + " ORDER BY " + key + ") AS rn FROM "
+            // the first row of each duplicate group stays (in staging's physical order, i.e. the read's key order)
+            moved += move(c, plan, runId, stagingId, "s.ctid IN (SELECT d.id FROM (SELECT ctid AS id, "
+                    + "row_number() OVER (PARTITION BY " + partition + " ORDER BY ctid) AS rn FROM "
                     + plan.stagingTable() + " WHERE " + notNull + ") d WHERE d.rn > 1)", "23505",
                     "duplicate key value violates unique constraint \"" + unique[0] + "\"");
         }
-        for (String[] fk : rows(c, "SELECT k.conname, k.confrelid::regclass::text, (k.conrelid = k.confrelid)::text, "
-                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), ','), "
-                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ',') "
-                + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = ?::regclass ORDER BY k.conname", target)) {
-            List<String> cols = Arrays.asList(fk[3].split(","));
-            List<String> refs = Arrays.asList(fk[4].split(","));
-            if (!written.containsAll(cols)) {
-                continue;
-            }
-            boolean self = Boolean.parseBoolean(fk[2]);
-            String parent = self ? plan.stagingTable() : fk[1];
-            List<String> notNull = new ArrayList<>();
-            List<String> match = new ArrayList<>();
-            for (int i = 0; i < cols.size(); i++) {
-                notNull.add("s." + Sql.ident(cols.get(i)) + " IS NOT NULL");
-                match.add("p." + Sql.ident(refs.get(i)) + " = s." + Sql.ident(cols.get(i)));
-            }
-            String condition = String.join(" AND ", notNull) + " AND NOT EXISTS (SELECT 1 FROM " + parent + " p WHERE "
-                    + String.join(" AND ", match) + ")";
-            String message = "violates foreign key constraint \"" + fk[0] + "\"";
-            long n;
-            do { // removing a row of a self-referencing table can orphan its children
-                n = move(c, plan, runId, stagingId, condition, "23503", message);
-                moved += n;
-            } while (self && n > 0);
-        }
         return moved;
+    }
+
+    /**
+     * Moves the staged rows of {@code plan} whose foreign key {@code fk} finds no parent row: in the
+     * parent's staging when the parent is applied in the same transaction ({@code parentPlan}), else in
+     * the parent table as it is. Returns how many were moved.
+     */
+    public static long moveOrphans(Connection c, TablePlan plan, TablePlan parentPlan, ForeignKey fk, String runId,
+                                   String stagingId) throws SQLException {
+        Set<String> written = plan.columns().stream().map(Column::name).collect(Collectors.toSet());
+        if (!written.containsAll(fk.columns())) {
+            return 0; // the target fills those columns itself
+        }
+        String parent = fk.parent();
+        if (parentPlan != null && parentPlan.columns().stream().map(Column::name).collect(Collectors.toSet())
+                .containsAll(fk.referencedColumns())) {
+            parent = parentPlan.stagingTable();
+        }
+        List<String> notNull = new ArrayList<>();
+        List<String> match = new ArrayList<>();
+        for (int i = 0; i < fk.columns().size(); i++) {
+            notNull.add("s." + Sql.ident(fk.columns().get(i)) + " IS NOT NULL");
+            match.add("p." + Sql.ident(fk.referencedColumns().get(i)) + " = s." + Sql.ident(fk.columns().get(i)));
+        }
+        String condition = String.join(" AND ", notNull) + " AND NOT EXISTS (SELECT 1 FROM " + parent + " p WHERE "
+                + String.join(" AND ", match) + ")";
+        return move(c, plan, runId, stagingId, condition, "23503", "violates foreign key constraint \"" + fk.name() + "\"");
     }
 
     private static long move(Connection c, TablePlan plan, String runId, String stagingId, String condition,
                              String sqlState, String message) throws SQLException {
         String sql = "WITH moved AS (DELETE FROM " + plan.stagingTable() + " s WHERE " + condition + " RETURNING s.*) "
                 + "INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, row_key, row_data, sql_state, message) "
-                + "SELECT ?, ?, ?, m." + Sql.ident(plan.spec().key()) + "::text, to_jsonb(m), ?, ? FROM moved m";
+                + "SELECT ?, ?, ?, " + (plan.keyed() ? plan.keyText("m") : "NULL") + ", to_jsonb(m), ?, ? FROM moved m";
         Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);

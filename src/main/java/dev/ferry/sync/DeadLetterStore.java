@@ -35,15 +35,14 @@ public final class DeadLetterStore {
         this.target = target;
     }
 
-    static void add(Connection c, String runId, String table, String stagingId, String keyColumn,
-                    List<RowIsolator.Rejected> rows) throws SQLException {
+    static void add(Connection c, String runId, String table, String stagingId, List<RowIsolator.Rejected> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, "
                 + "row_key, row_data, sql_state, message) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)")) {
             for (RowIsolator.Rejected r : rows) {
-                Object key = r.row().get(keyColumn);
+                Object key = r.row().get(TablePlan.KEY_FIELD);
                 ps.setString(1, runId);
                 ps.setString(2, table);
                 ps.setString(3, stagingId);

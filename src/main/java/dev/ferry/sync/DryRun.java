@@ -84,8 +84,9 @@ public final class DryRun {
                 .collect(Collectors.joining(", "));
         String table = sourceSide ? Sql.qualified(plan.sourceSchema(), plan.sourceName())
                 : Sql.qualified(plan.target().schema(), plan.target().name());
-        String key = Sql.ident(plan.spec().key()) + "::text";
-        return "SELECT " + key + " COLLATE \"C\", md5(ROW(" + row + ")::text) FROM " + table + " ORDER BY 1";
+        String hash = "md5(ROW(" + row + ")::text)";
+        String key = plan.keyed() ? plan.keyText(null) : hash; // no key: a row is known by its content
+        return "SELECT " + key + " COLLATE \"C\", " + hash + " FROM " + table + " ORDER BY 1";
     }
 
     private static String column(TablePlan plan, Column c, boolean sourceSide, String ownerLiteral) {

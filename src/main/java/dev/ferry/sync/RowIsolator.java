@@ -49,7 +49,7 @@ public final class RowIsolator {
             c.setAutoCommit(false);
             try {
                 int staged = stage(c, plan, rows, rejected);
-                DeadLetterStore.add(c, run.id(), table, stagingId, plan.spec().key(), rejected);
+                DeadLetterStore.add(c, run.id(), table, stagingId, rejected);
                 String lastKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET run_id = ?, last_key = ?, "
                         + "rows_staged = rows_staged + ?, updated_at = now() WHERE table_name = ? "

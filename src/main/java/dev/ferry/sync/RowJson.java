@@ -29,7 +29,11 @@ public final class RowJson {
     /** The row as a JSON object text. */
     public static String of(Map<String, Object> row) {
         Map<String, Object> out = new LinkedHashMap<>();
-        row.forEach((k, v) -> out.put(k, value(v)));
+        row.forEach((k, v) -> {
+            if (!TablePlan.KEY_FIELD.equalsIgnoreCase(k)) {
+                out.put(k, value(v));
+            }
+        });
         try {
             return JSON.writeValueAsString(out);
         } catch (JsonProcessingException e) {

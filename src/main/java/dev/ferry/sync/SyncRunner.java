@@ -23,8 +23,9 @@ import org.apache.camel.support.DefaultExchange;
 
 /**
  * The one entry for a run, whoever starts it (command line, schedule, JMX): plan every table before
- * anything is written, open the run's snapshot, send each table through its {@code sync-<table>}
- * route in order, and record the outcome in the ledger.
+ * anything is written, open the run's snapshot, stage each table through its {@code sync-<table>}
+ * route (several at a time), apply them all in one transaction (route {@code ferry-apply}), and record
+ * the outcome in the ledger.
  */
 public final class SyncRunner {
 
@@ -35,12 +36,14 @@ public final class SyncRunner {
     private final RunLedger ledger;
     private final Progress progress;
     private final int tableAttempts;
+    private final int parallelTables;
     private volatile Run current;
 
     /** A runner over the routes of this Camel context and its pools. */
     public SyncRunner(CamelContext camel, DataSource sourcePool, SnapshotDataSource snapshot, DataSource target,
-                      Progress progress, int tableAttempts) {
+                      Progress progress, int tableAttempts, int parallelTables) {
         this.tableAttempts = Math.max(1, tableAttempts);
+        this.parallelTables = Math.max(1, parallelTables);
         this.camel = camel;
         this.sourcePool = sourcePool;
         this.snapshot = snapshot;
@@ -59,7 +62,8 @@ public final class SyncRunner {
             }
             String table = resolve(p.get("table"));
             specs.put(table, new TableSpec(table, resolve(p.getOrDefault("key", "id")),
-                    resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize")))));
+                    resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize"))),
+                    Boolean.parseBoolean(resolve(p.getOrDefault("strict", "false")))));
         }
         return specs;
     }
@@ -173,28 +177,54 @@ public final class SyncRunner {
         try {
             snapshot.open();
             try (ProducerTemplate producer = camel.createProducerTemplate()) {
+                Map<String, Exception> failures = stageAll(producer, run);
                 for (TablePlan plan : run.plans()) {
-                    TableResult result = run.result(plan.name());
-                    if (outcome == Run.Status.FAILED || outcome == Run.Status.INTERRUPTED) {
-                        result.finish(TableResult.Status.SKIPPED, "not run: " + (outcome == Run.Status.FAILED
-                                ? "an earlier table failed" : "the run was stopped"));
-                        ledger.table(run, result);
+                    Exception failure = failures.get(plan.name());
+                    if (failure == null) {
                         continue;
                     }
-                    Exception failure = syncTable(producer, run, plan);
-                    if (failure instanceof TableSync.RunInterruptedException || (failure != null && run.stopRequested())) {
+                    TableResult result = run.result(plan.name());
+                    if (failure instanceof TableSync.RunInterruptedException || run.stopRequested()) {
                         result.finish(TableResult.Status.FAILED, "interrupted; the next run resumes from the checkpoint");
-                        outcome = Run.Status.INTERRUPTED;
-                        firstError = plan.name() + ": interrupted";
-                    } else if (failure != null) {
+                        if (outcome != Run.Status.FAILED) {
+                            outcome = Run.Status.INTERRUPTED;
+                            firstError = plan.name() + ": interrupted";
+                        }
+                    } else {
                         String message = Redactor.redact(SqlErrors.message(failure));
                         result.finish(TableResult.Status.FAILED, message);
+                        if (outcome != Run.Status.FAILED) {
+                            firstError = plan.name() + ": " + message;
+                        }
                         outcome = Run.Status.FAILED;
-                        firstError = plan.name() + ": " + message;
-                    } else if (result.deadLettered() > 0 && outcome == Run.Status.SUCCESS) {
+                    }
+                }
+                if (outcome == Run.Status.SUCCESS) {
+                    Exchange exchange = new DefaultExchange(camel);
+                    exchange.setProperty(Run.PROPERTY, run);
+                    producer.send("direct:ferry-apply", exchange);
+                    if (exchange.getException() != null) {
+                        String message = Redactor.redact(SqlErrors.message(exchange.getException()));
+                        outcome = Run.Status.FAILED;
+                        firstError = "apply: " + message;
+                        for (TableResult result : run.results()) {
+                            if (result.status() == TableResult.Status.STAGED) {
+                                result.finish(TableResult.Status.FAILED, "not applied: " + message);
+                            }
+                        }
+                    }
+                }
+                String why = outcome == Run.Status.INTERRUPTED ? "the run was stopped" : "another table failed";
+                for (TableResult result : run.results()) {
+                    if (result.status() == TableResult.Status.STAGED) {
+                        result.finish(TableResult.Status.SKIPPED, "staged but not applied (" + why + "); the next "
+                                + "run applies it from staging");
+                    } else if (result.status() == TableResult.Status.PENDING) {
+                        result.finish(TableResult.Status.SKIPPED, "not run: " + why);
+                    } else if (result.status() == TableResult.Status.SUCCESS && result.deadLettered() > 0
+                            && outcome == Run.Status.SUCCESS) {
                         outcome = Run.Status.PARTIAL;
                     }
-                    ledger.table(run, result);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -207,9 +237,60 @@ public final class SyncRunner {
             snapshot.close();
             run.finish(outcome, firstError);
             current = null;
+            for (TableResult result : run.results()) {
+                if (result.status() == TableResult.Status.PENDING || result.status() == TableResult.Status.RUNNING
+                        || result.status() == TableResult.Status.STAGED) {
+                    result.finish(TableResult.Status.FAILED, "not applied: " + firstError);
+                }
+                ledger.table(run, result);
+            }
             ledger.finish(run);
         }
         return run;
+    }
+
+    /**
+     * Stages every table, up to {@code parallelTables} at a time, all in the run's one snapshot (staging
+     * does not depend on foreign-key order: the apply handles that). After a table fails, tables not yet
+     * started are left PENDING. Returns the failure of each table that failed.
+     */
+    private Map<String, Exception> stageAll(ProducerTemplate producer, Run run) throws Exception {
+        Map<String, Exception> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ConcurrentLinkedQueue<TablePlan> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(run.plans());
+        int threads = Math.max(1, Math.min(parallelTables, run.plans().size()));
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ferry-table");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                workers.add(pool.submit(() -> {
+                    TablePlan plan;
+                    while ((plan = queue.poll()) != null) {
+                        if (!failures.isEmpty() || run.stopRequested()) {
+                            return null; // left PENDING: reported as not run
+                        }
+                        Exception failure = syncTable(producer, run, plan);
+                        if (failure != null) {
+                            failures.put(plan.name(), failure);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> worker : workers) {
+                try {
+                    worker.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return failures;
     }
 
     /** Sends one table through its route, again from its checkpoint after a transient failure; returns the failure or null. */
@@ -219,9 +300,9 @@ public final class SyncRunner {
             exchange.setProperty(Run.PROPERTY, run);
             producer.send("direct:" + plan.spec().routeId(), exchange);
             Exception failure = exchange.getException();
-            if (failure == null && run.result(plan.name()).status() != TableResult.Status.SUCCESS) {
-                // never count a table as done unless its staging was applied and verified
-                failure = new IllegalStateException("the route of " + plan.name() + " ended before applying staging");
+            if (failure == null && run.result(plan.name()).status() != TableResult.Status.STAGED) {
+                // never count a table as staged unless its route reached the end of the read
+                failure = new IllegalStateException("the route of " + plan.name() + " ended before staging every row");
             }
             if (failure == null) {
                 return null;

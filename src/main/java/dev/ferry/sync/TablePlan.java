@@ -47,6 +47,10 @@ public final class TablePlan {
         List<String> warnings = new ArrayList<>();
         for (Column sc : source.columns()) {
             Optional<Column> tc = target.column(sc.name());
+            if (tc.isEmpty() && spec.strict()) {
+                throw new PlanException("column " + t + "." + sc.name() + " exists only in the source and the table is "
+                        + "strict: add the column to the target (or set strict: false to skip it) and run again");
+            }
             if (tc.isEmpty()) {
                 warnings.add("column " + t + "." + sc.name() + " exists only in the source: not copied");
                 continue;
@@ -64,21 +68,28 @@ public final class TablePlan {
             }
             columns.add(tc.get());
         }
-        if (spec.key().contains(",")) {
-            throw new PlanException("table " + t + " has the composite key (" + spec.key() + "): this version of Ferry "
-                    + "needs a single unique, not-null key column to checkpoint and resume; leave the table out (--tables) "
-                    + "for now");
+        List<String> key = spec.keyColumns();
+        String pkText = source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey());
+        for (String k : key) {
+            Optional<Column> sc = source.column(k);
+            if (sc.isEmpty() || columns.stream().noneMatch(c -> c.name().equals(k))) {
+                throw new PlanException("key column " + t + "." + k + " is not a column of both databases: set 'key' in "
+                        + "the table's route file to its primary key (source primary key: " + pkText + ")");
+            }
+            if (!sc.get().notNull()) {
+                throw new PlanException("key column " + t + "." + k + " may be NULL in the source: the key orders the "
+                        + "read and marks the checkpoint, so every key column must be NOT NULL; set 'key' to the primary "
+                        + "key (" + pkText + ") or to \"\" for a table without one");
+            }
         }
-        if (columns.stream().noneMatch(c -> c.name().equals(spec.key()))) {
-            throw new PlanException("key column " + t + "." + spec.key() + " is not a column of both databases: set "
-                    + "'key' in the table's route file to its primary key (source primary key: "
-                    + (source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey())) + ")");
+        if (!key.isEmpty() && !source.isUnique(key)) {
+            throw new PlanException("key (" + String.join(", ", key) + ") of " + t + " is not unique in the source "
+                    + "(no primary key or unique index on those columns; primary key: " + pkText + "): set 'key' to the "
+                    + "primary key or a unique key, or to \"\" to sync the table without one (full refresh only)");
         }
-        if (!source.uniqueColumns().contains(spec.key())) {
-            throw new PlanException("key column " + t + "." + spec.key() + " is not unique on its own in the source "
-                    + "(primary key: " + (source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey()))
-                    + "): the checkpoint needs a single unique, not-null column; a table without one cannot be synced "
-                    + "by this version of Ferry yet");
+        if (key.isEmpty()) {
+            warnings.add("table " + t + " has no key: it is synced by full refresh only, and an interrupted run "
+                    + "stages it again from the start");
         }
         if (spec.hasOwner() && columns.stream().noneMatch(c -> c.name().equals(spec.ownerColumn()))) {
             throw new PlanException("owner column " + t + "." + spec.ownerColumn()
@@ -126,14 +137,15 @@ public final class TablePlan {
     /** Identifies what staging holds: same columns, types and owner means staged rows can be resumed. */
     public String fingerprint(Object ownerId) {
         return columns.stream().map(c -> c.name() + ":" + c.type()).collect(Collectors.joining(","))
-                + "|key=" + spec.key() + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
+                + "|key=" + String.join(",", spec.keyColumns()) + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
     }
 
     private String sourceTable() {
         return Sql.qualified(source.schema(), source.name());
     }
 
-    private String targetTable() {
+    /** The target table, schema-qualified and quoted. */
+    public String targetTable() {
         return Sql.qualified(target.schema(), target.name());
     }
 
@@ -141,16 +153,62 @@ public final class TablePlan {
         return columns.stream().map(c -> Sql.ident(c.name())).collect(Collectors.joining(", "));
     }
 
-    /** Rows left to read: all of them, or those after the checkpoint ({@code ?} = last staged key). */
-    public String countSql(boolean resume) {
-        return "SELECT count(*) FROM " + sourceTable() + (resume ? " WHERE " + Sql.ident(spec.key()) + " > ?" : "");
+    /** Whether the table has a key (and so a checkpoint to resume from). */
+    public boolean keyed() {
+        return !spec.keyColumns().isEmpty();
     }
+
+    /**
+     * The key of a row as text, the same on both sides: {@code k::text} for one column, a JSON array of
+     * the columns' texts for several. It is the checkpoint and the dead letters' row key. Null without a key.
+     */
+    public String keyText(String alias) {
+        List<String> key = spec.keyColumns();
+        if (key.isEmpty()) {
+            return null;
+        }
+        String prefix = alias == null ? "" : alias + ".";
+        if (key.size() == 1) {
+            return prefix + Sql.ident(key.get(0)) + "::text";
+        }
+        return "jsonb_build_array(" + key.stream().map(k -> prefix + Sql.ident(k) + "::text")
+                .collect(Collectors.joining(", ")) + ")::text";
+    }
+
+    /** The source rows after a key given as {@link #keyText} in {@code parameter} (keyset order, index-friendly). */
+    private String afterKeyCondition(String parameter) {
+        List<String> key = spec.keyColumns();
+        if (key.size() == 1) {
+            return Sql.ident(key.get(0)) + " > CAST(" + parameter + " AS " + sourceType(key.get(0)) + ")";
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            values.add("CAST(CAST(" + parameter + " AS jsonb) ->> " + i + " AS " + sourceType(key.get(i)) + ")");
+        }
+        return "(" + key.stream().map(Sql::ident).collect(Collectors.joining(", ")) + ") > ("
+                + String.join(", ", values) + ")";
+    }
+
+    private String sourceType(String column) {
+        return source.column(column).map(Column::type).orElseThrow();
+    }
+
+    /** Rows left to read: all of them, or those after the checkpoint ({@code ?} = the last staged key as text). */
+    public String countSql(boolean resume) {
+        return "SELECT count(*) FROM " + sourceTable() + (resume ? " WHERE " + afterKeyCondition("?") : "");
+    }
+
+    /** Column of the read that carries each row's key as text (never written). */
+    public static final String KEY_FIELD = "ferry_row_key__";
 
     /** The streaming read, in key order so that the last staged key is a checkpoint. */
     public String selectSql(boolean resume) {
-        return "SELECT " + columnList() + " FROM " + sourceTable()
-                + (resume ? " WHERE " + Sql.ident(spec.key()) + " > :#ferryAfterKey" : "")
-                + " ORDER BY " + Sql.ident(spec.key());
+        if (!keyed()) {
+            return "SELECT " + columnList() + " FROM " + sourceTable();
+        }
+        return "SELECT " + columnList() + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
+                + (resume ? " WHERE " + afterKeyCondition(":#" + TableSync.AFTER_KEY) : "")
+                + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
 
     /** The staging table: the written columns with the target's types, no constraints, unlogged. */
@@ -170,16 +228,6 @@ public final class TablePlan {
     public String stagingInsertJdbcSql() {
         return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-    }
-
-    /** The largest key staged so far. */
-    public String lastStagedKeySql() {
-        return "SELECT max(" + Sql.ident(spec.key()) + ") FROM " + stagingTable();
-    }
-
-    /** Empties the real table inside the apply transaction (TRUNCATE unless other tables reference it). */
-    public String clearTargetSql() {
-        return target.referencedByOthers() ? "DELETE FROM " + targetTable() : "TRUNCATE " + targetTable();
     }
 
     /** Copies staging into the real table inside the apply transaction. */
@@ -226,6 +274,6 @@ public final class TablePlan {
                 .collect(Collectors.joining(", "));
         return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0) FROM "
                 + (sourceSide ? sourceTable() : targetTable())
-                + (excludeKeys ? " WHERE NOT (" + Sql.ident(spec.key()) + "::text = ANY (?))" : "");
+                + (excludeKeys && keyed() ? " WHERE NOT (" + keyText(null) + " = ANY (?))" : "");
     }
 }

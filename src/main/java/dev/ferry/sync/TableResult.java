@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TableResult {
 
     /** How a table ended. */
-    public enum Status { PENDING, RUNNING, SUCCESS, FAILED, SKIPPED }
+    public enum Status { PENDING, RUNNING, STAGED, SUCCESS, FAILED, SKIPPED }
 
     private final String name;
     private final String mode = "full";
@@ -41,6 +41,10 @@ public final class TableResult {
         read.addAndGet(rows);
         deadLettered.addAndGet(setAside);
         batches++;
+    }
+
+    void staged() {
+        status = Status.STAGED;
     }
 
     void applied(long rows, long setAside) {

@@ -72,12 +72,12 @@ public final class TableSync {
                     checkpointKey = resumable ? rs.getString(3) : null;
                 }
             }
-            if (resumable) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*), (" + plan.lastStagedKeySql() + ") FROM "
-                        + plan.stagingTable())) {
+            if (resumable && plan.keyed() && checkpointKey != null) {
+                // the checkpoint holds the last key staged, in the source's order, committed with its batch
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
                     rs.next();
                     resumed = rs.getLong(1);
-                    afterKey = rs.getObject(2);
+                    afterKey = checkpointKey;
                 }
             }
             if (afterKey == null) {
@@ -141,9 +141,16 @@ public final class TableSync {
         if (plan.spec().hasOwner()) {
             OwnerRemap.apply(rows, plan.spec().ownerColumn(), run.ownerId());
         }
-        Object lastKey = rows.isEmpty() ? null : rows.get(rows.size() - 1).get(plan.spec().key());
-        exchange.getMessage().setHeader("ferryLastKey", lastKey == null ? null : String.valueOf(lastKey));
-        exchange.getMessage().setHeader("ferryPrevKey", run.result(table).lastStagedKey);
+        String prevKey = run.result(table).lastStagedKey;
+        String lastKey;
+        if (plan.keyed()) {
+            lastKey = rows.isEmpty() ? prevKey : (String) rows.get(rows.size() - 1).get(TablePlan.KEY_FIELD);
+        } else {
+            // no key: the checkpoint counts the rows read (a guard against staging a batch twice, not a resume point)
+            lastKey = String.valueOf((prevKey == null ? 0 : Long.parseLong(prevKey)) + rows.size());
+        }
+        exchange.getMessage().setHeader("ferryLastKey", lastKey);
+        exchange.getMessage().setHeader("ferryPrevKey", prevKey);
         exchange.getMessage().setHeader("ferryBatchRows", rows.size());
         exchange.getMessage().setHeader("ferryBatchStarted", System.nanoTime());
         exchange.getMessage().removeHeader(DEAD_LETTERED);
@@ -229,79 +236,31 @@ public final class TableSync {
         progress.batch(result, run.plan(table).spec().batchSize());
     }
 
-    /**
-     * Applies staging to the real table in one transaction: set aside the rows the target's constraints
-     * would reject (dead letters), empty the table, insert every staged row, move sequences forward,
-     * then compare count and checksum with the source snapshot (less the rows set aside). Any
-     * difference rolls everything back (the table keeps what it held) and discards staging so the next
-     * run starts clean.
-     */
-    public void apply(Exchange exchange, String table) throws SQLException, VerificationException {
+    /** At the end of a table's route: every row is staged (or set aside); the table waits for the run's apply. */
+    public void staged(Exchange exchange, String table) {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
-        TablePlan plan = run.plan(table);
-        String stagingId = exchange.getMessage().getHeader(STAGING_ID, String.class);
-        Verifier verifier = new Verifier(source, target);
-        long written;
-        long deadLettered;
-        long setAsideAtApply;
-        try (Connection c = target.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                setAsideAtApply = ApplyChecks.moveOffenders(c, plan, run.id(), stagingId);
-                List<String> setAside = deadLetterKeys(c, table, stagingId);
-                deadLettered = setAside.size();
-                Checksum expected = verifier.source(plan, run.ownerId(), setAside);
-                s.execute(plan.clearTargetSql());
-                written = s.executeUpdate(plan.insertFromStagingSql());
-                for (String sql : plan.sequenceSql()) {
-                    s.execute(sql);
-                }
-                Checksum actual = Verifier.target(c, plan);
-                if (!expected.equals(actual)) {
-                    c.rollback();
-                    discardStaging(c, plan);
-                    c.commit();
-                    throw new VerificationException("verification failed for " + table + ": the source has "
-                            + expected.rows() + " rows to copy (checksum " + expected.sum() + "), the target would have "
-                            + actual.rows() + " (checksum " + actual.sum() + "); the table was left as it was, "
-                            + "run again to restage it from a fresh snapshot");
-                }
-                discardStaging(c, plan);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-        run.result(table).applied(written, deadLettered);
-        metrics.applied(table, written, setAsideAtApply);
+        run.result(table).staged();
+        progress.note(table + ": staged " + run.result(table).read() + " row(s) read in this run"
+                + (run.result(table).resumed() > 0 ? ", " + run.result(table).resumed() + " resumed" : ""));
     }
 
-    private static List<String> deadLetterKeys(Connection c, String table, String stagingId) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT row_key FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? AND row_key IS NOT NULL")) {
-            ps.setString(1, table);
-            ps.setString(2, stagingId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
-                }
-            }
+    /**
+     * Applies every staged table of the run to the target in one verified transaction (see {@link RunApply}):
+     * until it commits the development database is untouched; any failure rolls all of it back.
+     */
+    public void apply(Exchange exchange) throws SQLException, VerificationException, RunApply.ForeignKeyBrokenException {
+        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        List<TablePlan> plans = run.plans().stream()
+                .filter(p -> run.result(p.name()).status() == TableResult.Status.STAGED).toList();
+        if (plans.isEmpty()) {
+            return;
         }
-        return keys;
-    }
-
-    private static void discardStaging(Connection c, TablePlan plan) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry.checkpoint WHERE table_name = ?")) {
-                ps.setString(1, plan.name());
-                ps.executeUpdate();
-            }
-        }
+        progress.note("applying " + plans.size() + " table(s) in one transaction");
+        Map<String, RunApply.Applied> applied = new RunApply(source, target).apply(run, plans);
+        applied.forEach((table, a) -> {
+            run.result(table).applied(a.written(), a.deadLettered());
+            metrics.applied(table, a.written(), a.setAsideAtApply());
+        });
     }
 
     /** Row count and order-independent checksum of a table's rows. */

@@ -63,7 +63,9 @@ public final class Verifier {
     public TableSync.Checksum source(TablePlan plan, Object ownerId, List<String> setAside) throws SQLException {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.checksumSql(true, owner, true))) {
-            ps.setArray(1, c.createArrayOf("text", setAside.toArray()));
+            if (plan.keyed()) {
+                ps.setArray(1, c.createArrayOf("text", setAside.toArray()));
+            }
             return TableSync.Checksum.of(ps);
         }
     }

@@ -1,0 +1,225 @@
+package dev.ferry.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.ferry.db.Sql;
+
+/**
+ * Applies the staged tables of a run to the target in one transaction, so the development database
+ * goes from its old state to the run's snapshot at once and never shows a half-synced table:
+ * <ol>
+ * <li>rows the target's constraints would reject move to the dead-letter store (set-based checks;
+ *     foreign keys are checked against the parents' staging, repeated until no row moves, so the
+ *     children of a set-aside parent follow it);</li>
+ * <li>the foreign keys from and to the applied tables are dropped, and user triggers on them are
+ *     disabled, for the transaction (cycles, self-references and parents whose old rows are still
+ *     referenced all work, and no trigger alters the copied values);</li>
+ * <li>the tables are emptied and filled from staging; sequences move past the copied values;</li>
+ * <li>the foreign keys are added back, each validated in one pass over its table, and the triggers
+ *     enabled;</li>
+ * <li>every table's count and checksum is compared with the source snapshot; any difference, or
+ *     any failure, rolls the whole transaction back.</li>
+ * </ol>
+ * Everything above is transactional DDL in PostgreSQL: a rollback restores the constraints and triggers.
+ */
+public final class RunApply {
+
+    /** What the apply did to one table. */
+    public record Applied(long written, long deadLettered, long setAsideAtApply) {
+    }
+
+    private final DataSource source;
+    private final DataSource target;
+
+    /** Applies to {@code target}, verifying against {@code source} (the run's snapshot). */
+    public RunApply(DataSource source, DataSource target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
+    public Map<String, Applied> apply(Run run, List<TablePlan> plans) throws SQLException,
+            TableSync.VerificationException, ForeignKeyBrokenException {
+        Map<String, Applied> out = new LinkedHashMap<>();
+        Verifier verifier = new Verifier(source, target);
+        try (Connection c = target.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                Map<Long, TablePlan> byOid = new LinkedHashMap<>();
+                Map<String, String> stagingIds = new LinkedHashMap<>();
+                for (TablePlan plan : plans) {
+                    byOid.put(oid(c, plan), plan);
+                    stagingIds.put(plan.name(), stagingId(c, plan));
+                }
+                List<ApplyChecks.ForeignKey> fks = ApplyChecks.foreignKeys(c, new ArrayList<>(byOid.keySet()));
+
+                Map<String, Long> setAside = new LinkedHashMap<>();
+                for (TablePlan plan : plans) {
+                    setAside.put(plan.name(), ApplyChecks.moveOwnOffenders(c, plan, run.id(), stagingIds.get(plan.name())));
+                }
+                long moved;
+                do { // a parent row set aside orphans its children, in any table of the run
+                    moved = 0;
+                    for (ApplyChecks.ForeignKey fk : fks) {
+                        TablePlan child = byOid.get(fk.childOid());
+                        if (child == null) {
+                            continue; // a table outside the run: the re-added constraint checks it
+                        }
+                        long n = ApplyChecks.moveOrphans(c, child, byOid.get(fk.parentOid()), fk, run.id(),
+                                stagingIds.get(child.name()));
+                        setAside.merge(child.name(), n, Long::sum);
+                        moved += n;
+                    }
+                } while (moved > 0);
+
+                for (ApplyChecks.ForeignKey fk : fks) {
+                    s.execute("ALTER TABLE " + fk.child() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
+                }
+                List<String> withTriggers = new ArrayList<>();
+                for (TablePlan plan : plans) {
+                    if (hasUserTriggers(c, plan)) {
+                        withTriggers.add(plan.targetTable());
+                        s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE TRIGGER USER");
+                    }
+                }
+                s.execute("TRUNCATE " + String.join(", ", plans.stream().map(TablePlan::targetTable).toList()));
+                Map<String, Long> written = new LinkedHashMap<>();
+                for (TablePlan plan : plans) {
+                    written.put(plan.name(), (long) s.executeUpdate(plan.insertFromStagingSql()));
+                    for (String sql : plan.sequenceSql()) {
+                        s.execute(sql);
+                    }
+                }
+                for (ApplyChecks.ForeignKey fk : fks) {
+                    try {
+                        s.execute("SAVEPOINT ferry_fk");
+                        s.execute("ALTER TABLE " + fk.child() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " "
+                                + fk.definition());
+                        s.execute("RELEASE SAVEPOINT ferry_fk");
+                    } catch (SQLException e) {
+                        if (!"23503".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                        c.rollback();
+                        throw new ForeignKeyBrokenException("foreign key " + fk.name() + " of " + fk.child()
+                                + " would break: " + fk.child() + " holds rows that reference rows of " + fk.parent()
+                                + " this run does not copy. Add " + fk.child() + " to the run (a route file in the "
+                                + "tables folder), or remove those rows from the target; nothing was applied");
+                    }
+                }
+                for (String table : withTriggers) {
+                    s.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
+                }
+
+                List<TablePlan> differing = new ArrayList<>();
+                StringBuilder why = new StringBuilder();
+                for (TablePlan plan : plans) {
+                    List<String> keys = deadLetterKeys(c, plan.name(), stagingIds.get(plan.name()));
+                    TableSync.Checksum expected = verifier.source(plan, run.ownerId(), keys);
+                    TableSync.Checksum actual = Verifier.target(c, plan);
+                    if (!expected.equals(actual)) {
+                        differing.add(plan);
+                        why.append(why.length() == 0 ? "" : "; ").append(plan.name()).append(": the source has ")
+                                .append(expected.rows()).append(" rows to copy (checksum ").append(expected.sum())
+                                .append("), the target would have ").append(actual.rows()).append(" (checksum ")
+                                .append(actual.sum()).append(")");
+                    }
+                    out.put(plan.name(), new Applied(written.get(plan.name()), keys.size(), setAside.get(plan.name())));
+                }
+                if (!differing.isEmpty()) {
+                    c.rollback();
+                    for (TablePlan plan : differing) {
+                        discardStaging(c, plan);
+                    }
+                    c.commit();
+                    throw new TableSync.VerificationException("verification failed for " + why + "; nothing was "
+                            + "applied, run again to restage " + (differing.size() == 1 ? "that table" : "those tables")
+                            + " from a fresh snapshot");
+                }
+                for (TablePlan plan : plans) {
+                    discardStaging(c, plan);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return out;
+    }
+
+    /** A foreign key from a table outside the run would be broken by the apply: nothing was applied. */
+    public static final class ForeignKeyBrokenException extends Exception {
+        ForeignKeyBrokenException(String message) {
+            super(message);
+        }
+    }
+
+    private static long oid(Connection c, TablePlan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ?::regclass::oid::bigint")) {
+            ps.setString(1, plan.targetTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String stagingId(Connection c, TablePlan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT staging_id FROM ferry.checkpoint WHERE table_name = ?")) {
+            ps.setString(1, plan.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Whether the table, or one of its partitions, has triggers of its own (not those of constraints). */
+    private static boolean hasUserTriggers(Connection c, TablePlan plan) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal "
+                + "AND t.tgrelid IN (SELECT relid FROM pg_partition_tree(?::regclass)))")) {
+            ps.setString(1, plan.targetTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    static List<String> deadLetterKeys(Connection c, String table, String stagingId) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT row_key FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? AND row_key IS NOT NULL")) {
+            ps.setString(1, table);
+            ps.setString(2, stagingId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        return keys;
+    }
+
+    static void discardStaging(Connection c, TablePlan plan) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry.checkpoint WHERE table_name = ?")) {
+                ps.setString(1, plan.name());
+                ps.executeUpdate();
+            }
+        }
+    }
+}
