@@ -3,8 +3,6 @@ package dev.ferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +10,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 
+import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -29,36 +27,6 @@ class ChinookTest {
     private static final List<String> TABLES = List.of("album", "artist", "customer", "employee", "genre",
             "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track");
 
-    private String output = "";
-
-    private int ferry(TestPostgres pg, String source, String target, String... args) {
-        Map<String, String> props = Map.of("ferry.source.url", pg.url(source), "ferry.source.user", pg.user(),
-                "ferry.source.password", pg.password(), "ferry.target.url", pg.url(target), "ferry.target.user", pg.user(),
-                "ferry.target.password", pg.password());
-        props.forEach(System::setProperty);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        PrintStream err = System.err;
-        System.setErr(both);
-        try {
-            return Ferry.execute(args);
-        } finally {
-            System.setErr(err);
-            props.keySet().forEach(System::clearProperty);
-            output = buffer.toString(StandardCharsets.UTF_8);
-            err.print(output);
-        }
-    }
-
-    private static String digest(TestPostgres pg, String db, String table) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
-                     + table + " t")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     @Test
     void should_scaffold_every_table_and_sync_them_in_foreign_key_order() throws Exception {
         String sql;
@@ -71,6 +39,7 @@ class ChinookTest {
         String source = pg.createDatabase("chinook_src");
         String target = pg.createDatabase("chinook_dst");
         Path routes = Files.createTempDirectory("ferry-chinook");
+        Cli cli = new Cli(pg, source, target);
         try {
             try (Connection s = pg.connect(source); Statement st = s.createStatement()) {
                 st.execute(body);
@@ -78,7 +47,7 @@ class ChinookTest {
             try (Connection t = pg.connect(target); Statement st = t.createStatement()) {
                 st.execute(schemaOnly);
             }
-            assertEquals(0, ferry(pg, source, target, "scaffold", "--out", routes.toString()), output);
+            assertEquals(0, cli.run("scaffold", "--out", routes.toString()), cli.output());
             try (var files = Files.list(routes)) {
                 assertEquals(11, files.count());
             }
@@ -86,11 +55,11 @@ class ChinookTest {
             assertTrue(Files.readString(routes.resolve("playlist_track.yaml")).contains("value: \"playlist_id, track_id\""));
 
             // every table, the composite key of playlist_track and the self-reference of employee included
-            assertEquals(0, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString()), output);
+            assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
             for (String table : TABLES) {
-                assertEquals(digest(pg, source, table), digest(pg, target, table), table);
+                assertEquals(Cli.digest(pg, source, table), Cli.digest(pg, target, table), table);
             }
-            assertTrue(output.contains("applying 11 table(s) in one transaction"), output);
+            assertTrue(cli.output().contains("applying 11 table(s) in one transaction"), cli.output());
 
             // a second full run over a changed source: a customer and their invoices gone (the target still has
             // rows referencing them until the apply), a manager changed, a playlist entry added
@@ -101,9 +70,9 @@ class ChinookTest {
                 st.execute("UPDATE employee SET reports_to = 2 WHERE employee_id = 8");
                 st.execute("INSERT INTO playlist_track (playlist_id, track_id) SELECT 2, max(track_id) FROM track");
             }
-            assertEquals(0, ferry(pg, source, target, "sync", "--yes", "--tables-dir", routes.toString()), output);
+            assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
             for (String table : TABLES) {
-                assertEquals(digest(pg, source, table), digest(pg, target, table), table);
+                assertEquals(Cli.digest(pg, source, table), Cli.digest(pg, target, table), table);
             }
             // the target's foreign keys are all back, validated
             try (Connection t = pg.connect(target); Statement st = t.createStatement();

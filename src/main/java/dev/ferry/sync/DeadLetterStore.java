@@ -123,16 +123,24 @@ public final class DeadLetterStore {
     }
 
     private static void insert(Connection c, TableInfo table, long id) throws SQLException {
-        List<String> cols = table.columns().stream().filter(col -> !col.generated()).map(col -> Sql.ident(col.name())).toList();
+        List<dev.ferry.schema.Column> written = table.columns().stream().filter(col -> !col.generated()).toList();
+        List<String> cols = written.stream().map(col -> Sql.ident(col.name())).toList();
         String name = Sql.qualified(table.schema(), table.name());
         String list = String.join(", ", cols);
         boolean identity = table.columns().stream().anyMatch(col -> col.identityAlways());
         String conflict = table.primaryKey().isEmpty() ? "" : " ON CONFLICT (" + String.join(", ",
                 table.primaryKey().stream().map(Sql::ident).toList()) + ") DO UPDATE SET ("
                 + list + ") = ROW(" + String.join(", ", cols.stream().map(col -> "EXCLUDED." + col).toList()) + ")";
+        // values are stored as each type's text (read that way from the source); rows stored by earlier
+        // versions hold JSON-typed values, which jsonb_populate_record reads
+        String values = written.stream().map(col -> {
+            String field = Sql.literal(col.name());
+            return "CASE WHEN jsonb_typeof(d.row_data -> " + field + ") = 'string' THEN CAST(d.row_data ->> " + field
+                    + " AS " + col.type() + ") ELSE (jsonb_populate_record(NULL::" + name + ", d.row_data))."
+                    + Sql.ident(col.name()) + " END";
+        }).collect(java.util.stream.Collectors.joining(", "));
         String sql = "INSERT INTO " + name + " (" + list + ")" + (identity ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + list + " FROM jsonb_populate_record(NULL::" + name + ", (SELECT row_data FROM "
-                + "ferry.dead_letter WHERE id = ?))" + conflict;
+                + " SELECT " + values + " FROM ferry.dead_letter d WHERE d.id = ?" + conflict;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, id);
             ps.executeUpdate();

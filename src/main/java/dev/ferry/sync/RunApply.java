@@ -189,8 +189,9 @@ public final class RunApply {
     /** Whether the table, or one of its partitions, has triggers of its own (not those of constraints). */
     private static boolean hasUserTriggers(Connection c, TablePlan plan) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal "
-                + "AND t.tgrelid IN (SELECT relid FROM pg_partition_tree(?::regclass)))")) {
+                + "AND (t.tgrelid = ?::regclass OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(?::regclass))))")) {
             ps.setString(1, plan.targetTable());
+            ps.setString(2, plan.targetTable());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

@@ -58,9 +58,10 @@ public final class TablePlan {
             if (tc.get().generated()) {
                 continue; // the target computes it
             }
-            if (!sc.type().equals(tc.get().type())) {
+            if (!holds(tc.get().type(), sc.type())) {
                 throw new PlanException("column " + t + "." + sc.name() + " is " + sc.type() + " in the source but "
-                        + tc.get().type() + " in the target: align the target's column type and run again");
+                        + tc.get().type() + " in the target, which cannot hold every value of it: align the target's "
+                        + "column type and run again");
             }
             if (!PARAMETER_NAME.matcher(sc.name()).matches()) {
                 throw new PlanException("column " + t + "." + sc.name()
@@ -96,6 +97,41 @@ public final class TablePlan {
                     + " is not a column of both databases: fix 'ownerColumn' in the table's route file");
         }
         return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings));
+    }
+
+    private static final List<String> INTEGERS = List.of("smallint", "integer", "bigint", "numeric");
+    private static final Pattern VARCHAR = Pattern.compile("character varying\\((\\d+)\\)");
+    private static final Pattern NUMERIC = Pattern.compile("numeric\\(\\d+,\\d+\\)");
+
+    /**
+     * Whether a target column of type {@code target} holds every value of {@code source} with the same
+     * text: the same type, or a widening (smallint to integer to bigint to numeric, varchar(n) to a longer
+     * varchar or text, numeric(p,s) to numeric, real to double precision).
+     */
+    static boolean holds(String target, String source) {
+        if (target.equals(source)) {
+            return true;
+        }
+        int si = INTEGERS.indexOf(source);
+        int ti = INTEGERS.indexOf(target);
+        if (si >= 0 && ti > si) {
+            return true;
+        }
+        var sv = VARCHAR.matcher(source);
+        if (sv.matches() || source.equals("character varying")) {
+            if (target.equals("text") || target.equals("character varying")) {
+                return true;
+            }
+            var tv = VARCHAR.matcher(target);
+            return sv.matches() && tv.matches() && Integer.parseInt(tv.group(1)) >= Integer.parseInt(sv.group(1));
+        }
+        if (source.equals("text") && target.equals("character varying")) {
+            return true;
+        }
+        if (NUMERIC.matcher(source).matches() && target.equals("numeric")) {
+            return true;
+        }
+        return source.equals("real") && target.equals("double precision");
     }
 
     public TableSpec spec() {
@@ -147,6 +183,20 @@ public final class TablePlan {
     /** The target table, schema-qualified and quoted. */
     public String targetTable() {
         return Sql.qualified(target.schema(), target.name());
+    }
+
+    /**
+     * The read's select list: every column as its text output (what pg_dump and COPY carry), so that
+     * any type (enum, domain, array, range, money, interval, tsvector, ...) arrives exactly as it left.
+     */
+    private String textColumnList() {
+        return columns.stream().map(c -> Sql.ident(c.name()) + "::text AS " + Sql.ident(c.name()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** A value bound as text, converted by the column's own type input function. */
+    private static String typed(String parameter, Column c) {
+        return "CAST(" + parameter + " AS " + c.type() + ")";
     }
 
     private String columnList() {
@@ -204,9 +254,9 @@ public final class TablePlan {
     /** The streaming read, in key order so that the last staged key is a checkpoint. */
     public String selectSql(boolean resume) {
         if (!keyed()) {
-            return "SELECT " + columnList() + " FROM " + sourceTable();
+            return "SELECT " + textColumnList() + " FROM " + sourceTable();
         }
-        return "SELECT " + columnList() + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
+        return "SELECT " + textColumnList() + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
                 + (resume ? " WHERE " + afterKeyCondition(":#" + TableSync.AFTER_KEY) : "")
                 + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
@@ -218,16 +268,16 @@ public final class TablePlan {
                 + ")";
     }
 
-    /** The camel-sql batch insert of one batch of rows (named parameters from each row map). */
+    /** The camel-sql batch insert of one batch of rows (named parameters from each row map, as text). */
     public String stagingInsertSql() {
         return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
-                + columns.stream().map(c -> ":#" + c.name()).collect(Collectors.joining(", ")) + ")";
+                + columns.stream().map(c -> typed(":#" + c.name(), c)).collect(Collectors.joining(", ")) + ")";
     }
 
     /** The same insert with positional parameters, for plain JDBC (the dead-letter bisection). */
     public String stagingInsertJdbcSql() {
         return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
-                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+                + columns.stream().map(c -> typed("?", c)).collect(Collectors.joining(", ")) + ")";
     }
 
     /** Copies staging into the real table inside the apply transaction. */

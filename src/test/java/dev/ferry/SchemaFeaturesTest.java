@@ -1,0 +1,177 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+import dev.ferry.support.Cli;
+import dev.ferry.support.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What real schemas hold: a column of every common PostgreSQL type (values compared as text, exactly),
+ * a generated column, an identity column GENERATED ALWAYS, a default drawing from a sequence the column
+ * does not own, a foreign-key cycle through NOT NULL, non-deferrable keys, a partitioned table with a
+ * composite key, a table with no key, and a target trigger that would alter copied values.
+ */
+class SchemaFeaturesTest {
+
+    private static final String SCHEMA = """
+            CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+            CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+            CREATE SEQUENCE shared_code;
+            CREATE TABLE every_type (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                code integer NOT NULL DEFAULT nextval('shared_code'),
+                m mood, d positive, ints integer[], texts text[], j json, jb jsonb, b bytea, u uuid,
+                n numeric(30, 10), cash money, iv interval, dt date, ts timestamp, tstz timestamptz(6), tsv tsvector,
+                ip inet, net cidr, r int4range, tr tstzrange, f8 double precision, f4 real, bits bit varying(8),
+                ch character(3), vc character varying(20), flag boolean, t time, pt point,
+                twice numeric GENERATED ALWAYS AS (n * 2) STORED,
+                last_update timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE team (id integer PRIMARY KEY, name text NOT NULL, captain_id integer NOT NULL);
+            CREATE TABLE player (id integer PRIMARY KEY, team_id integer NOT NULL REFERENCES team (id), name text);
+            CREATE TABLE event (id bigint NOT NULL, at date NOT NULL, payload jsonb, PRIMARY KEY (id, at))
+                PARTITION BY RANGE (at);
+            CREATE TABLE event_2025 PARTITION OF event FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+            CREATE TABLE event_2026 PARTITION OF event FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+            CREATE TABLE note (body text, at timestamptz);
+            """;
+    private static final String CYCLE = "ALTER TABLE team ADD CONSTRAINT team_captain_fkey FOREIGN KEY (captain_id) "
+            + "REFERENCES player (id)";
+    private static final List<String> TABLES = List.of("every_type", "team", "player", "event", "note");
+
+    private final TestPostgres pg = TestPostgres.get();
+    private String source;
+    private String target;
+    private Cli cli;
+
+    @BeforeEach
+    void databases() throws Exception {
+        source = pg.createDatabase("features_src");
+        target = pg.createDatabase("features_dst");
+        cli = new Cli(pg, source, target);
+        try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+            s.execute(SCHEMA);
+            s.execute("""
+                    INSERT INTO every_type (m, d, ints, texts, j, jb, b, u, n, cash, iv, dt, ts, tstz, tsv, ip, net, r, tr,
+                                            f8, f4, bits, ch, vc, flag, t, pt, last_update)
+                    VALUES ('happy', 7, '{1,NULL,3}', '{"a b","quote\\"d",NULL,""}', '{ "spaced" :  [1, 2] }',
+                            '{"k": {"deep": [true, null, 1.50]}}', '\\x00ff10', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+                            12345678901234567890.0123456789, '92233720368547758.07', '1 year 2 mons 3 days 04:05:06.789',
+                            '2024-02-29', 'infinity', '2026-11-22 05:04:43.123456+05:30', 'fat:2 cat:1 rat',
+                            '2001:db8::1/64', '10.1.0.0/16', '[3,7)', '[2026-01-01 00:00+00,2026-02-01 00:00+00)',
+                            1e308, 3.4e38, B'1011', 'ab', 'ünïcødé ✓', true, '23:59:59.999999', '(1.5,-2)',
+                            '2020-01-01 00:00+00'),
+                           (NULL, NULL, '{}', NULL, 'null', '"just a string"', '', NULL, 'NaN', '-0.01', '-1 day',
+                            '-infinity', '1999-12-31 23:59:59', '-infinity', '', '127.0.0.1', '::/0', 'empty', '(,)',
+                            'NaN', '-Infinity', B'', '', '', false, '00:00', NULL, '1999-01-01 00:00+00');
+                    INSERT INTO every_type (last_update) SELECT '2021-06-01 12:00+00' FROM generate_series(1, 500);
+                    INSERT INTO team VALUES (1, 'red', 11), (2, 'blue', 21);
+                    INSERT INTO player VALUES (11, 1, 'ann'), (12, 1, 'ben'), (21, 2, 'cy'), (22, 2, NULL);
+                    INSERT INTO event SELECT g, DATE '2025-06-01' + (g % 400), jsonb_build_object('g', g)
+                        FROM generate_series(1, 3000) g;
+                    INSERT INTO note VALUES ('same', NULL), ('same', NULL), ('other', '2026-01-01 00:00+00');
+                    """);
+            s.execute(CYCLE);
+        }
+        try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
+            s.execute(SCHEMA);
+            // the development database already has rows, the cycle among them
+            s.execute("INSERT INTO team VALUES (9, 'old', 99) ; INSERT INTO player VALUES (99, 9, 'old')");
+            s.execute(CYCLE);
+            // a development trigger that stamps rows: it must not alter the values Ferry copies
+            s.execute("""
+                    CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS
+                    $$ BEGIN NEW.last_update := now(); RETURN NEW; END $$;
+                    CREATE TRIGGER every_type_stamp BEFORE INSERT OR UPDATE ON every_type FOR EACH ROW EXECUTE FUNCTION stamp();
+                    """);
+        }
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        pg.dropDatabase(source);
+        pg.dropDatabase(target);
+    }
+
+    @Test
+    void should_copy_every_type_cycle_partition_and_keyless_table_exactly() throws Exception {
+        Path routes = Files.createTempDirectory("ferry-features");
+        assertEquals(0, cli.run("scaffold", "--out", routes.toString()), cli.output());
+        try (var files = Files.list(routes)) {
+            assertEquals(5, files.count(), "one route per table, the partitioned one through its parent");
+        }
+        assertTrue(Files.readString(routes.resolve("event.yaml")).contains("value: \"id, at\""));
+        assertTrue(Files.readString(routes.resolve("note.yaml")).contains("value: \"\""));
+
+        for (int run = 1; run <= 2; run++) {
+            assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
+            for (String table : TABLES) {
+                assertEquals(Cli.digest(pg, source, table), Cli.digest(pg, target, table), table + " after run " + run);
+            }
+            assertTrue(cli.output().contains("table note has no key"), cli.output());
+            // the application can insert: every sequence is past the copied values
+            try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO every_type DEFAULT VALUES");
+                s.execute("DELETE FROM every_type WHERE id = (SELECT max(id) FROM every_type)");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated "
+                        + "AND connamespace = 'public'::regnamespace")) {
+                    rs.next();
+                    assertEquals(2, rs.getInt(1), "both foreign keys of the cycle are back");
+                }
+            }
+            if (run == 2) {
+                break;
+            }
+            // the second run: the source changed (deletes, the cycle re-pointed, new rows)
+            try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM every_type WHERE id % 3 = 0");
+                s.execute("UPDATE team SET captain_id = 12 WHERE id = 1");
+                s.execute("INSERT INTO event VALUES (5000, '2026-12-31', NULL)");
+                s.execute("INSERT INTO every_type (code, last_update) VALUES (100000, '2022-01-01 00:00+00')");
+            }
+        }
+        try (Connection c = pg.connect(target); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT nextval('shared_code') > 100000")) {
+            rs.next();
+            assertTrue(rs.getBoolean(1), "a sequence a default draws from (not owned by the column) moved past the max");
+        }
+    }
+
+    @Test
+    void should_refuse_a_type_the_target_cannot_hold_and_a_source_only_column_when_strict() throws Exception {
+        Path routes = Files.createTempDirectory("ferry-features");
+        assertEquals(0, cli.run("scaffold", "--out", routes.toString(), "--tables", "note,every_type"), cli.output());
+        try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE every_type ALTER COLUMN vc TYPE character varying(5)");
+        }
+        assertEquals(1, cli.run("sync", "--yes", "--tables-dir", routes.toString()));
+        assertTrue(cli.output().contains("column every_type.vc is character varying(20) in the source but "
+                + "character varying(5) in the target"), cli.output());
+        assertEquals("0:", Cli.digest(pg, target, "note"), "nothing was written");
+
+        // a wider type is fine; a column only the source has is skipped with a warning, or fails when strict
+        try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE every_type ALTER COLUMN vc TYPE text");
+            s.execute("ALTER TABLE note DROP COLUMN at");
+        }
+        assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
+        assertTrue(cli.output().contains("column note.at exists only in the source: not copied"), cli.output());
+        assertEquals(Cli.digest(pg, source, "every_type"), Cli.digest(pg, target, "every_type"));
+
+        Files.writeString(routes.resolve("note.yaml"), Files.readString(routes.resolve("note.yaml"))
+                + "      - name: strict\n        value: \"true\"\n");
+        assertEquals(1, cli.run("sync", "--yes", "--tables-dir", routes.toString()));
+        assertTrue(cli.output().contains("column note.at exists only in the source and the table is strict"), cli.output());
+    }
+}
