@@ -1,5 +1,6 @@
 package dev.ferry;
 
+import dev.ferry.cli.ConflictsCommand;
 import dev.ferry.cli.DeadLettersCommand;
 import dev.ferry.cli.DemoCommand;
 import dev.ferry.cli.ScaffoldCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 /** Ferry's command line: {@code ferry demo | sync | help}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Brings production PostgreSQL tables into a development database: owner remapped, atomic, verified.",
-        subcommands = {SyncCommand.class, ServeCommand.class, ScaffoldCommand.class, VerifyCommand.class, DeadLettersCommand.class, DemoCommand.class,
+        subcommands = {SyncCommand.class, ServeCommand.class, ScaffoldCommand.class, VerifyCommand.class, DeadLettersCommand.class,
+            ConflictsCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:SUCCESS", "1:FAILED", "2:bad usage or configuration (nothing written)",

@@ -105,9 +105,13 @@ public final class ApplyChecks {
             return 0; // the target fills those columns itself
         }
         String parent = fk.parent();
-        if (parentPlan != null && parentPlan.columns().stream().map(Column::name).collect(Collectors.toSet())
-                .containsAll(fk.referencedColumns())) {
+        boolean staged = parentPlan != null && parentPlan.columns().stream().map(Column::name).collect(Collectors.toSet())
+                .containsAll(fk.referencedColumns());
+        if (staged && parentPlan.spec().mode() == TableSpec.Mode.FULL) {
             parent = parentPlan.stagingTable();
+        } else if (staged) { // merged: the parent keeps its rows and gains the staged ones
+            parent = "(SELECT " + refList(fk) + " FROM " + parentPlan.stagingTable() + " UNION ALL SELECT " + refList(fk)
+                    + " FROM " + fk.parent() + ")";
         }
         List<String> notNull = new ArrayList<>();
         List<String> match = new ArrayList<>();
@@ -118,6 +122,10 @@ public final class ApplyChecks {
         String condition = String.join(" AND ", notNull) + " AND NOT EXISTS (SELECT 1 FROM " + parent + " p WHERE "
                 + String.join(" AND ", match) + ")";
         return move(c, plan, runId, stagingId, condition, "23503", "violates foreign key constraint \"" + fk.name() + "\"");
+    }
+
+    private static String refList(ForeignKey fk) {
+        return fk.referencedColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
 
     private static long move(Connection c, TablePlan plan, String runId, String stagingId, String condition,

@@ -46,7 +46,8 @@ public final class Progress {
         for (TableResult t : run.results()) {
             out.printf(Locale.ROOT, "  %-24s %-8s read %,d  written %,d  dead-lettered %,d  %.1fs%s%n", t.name(),
                     t.status(), t.read(), t.written(), t.deadLettered(), t.seconds(),
-                    t.error() != null ? "  " + Redactor.redact(t.error()) : "");
+                    (t.effect().isEmpty() ? "" : "  (" + t.effect() + ")")
+                            + (t.error() != null ? "  " + Redactor.redact(t.error()) : ""));
         }
     }
 }

@@ -43,7 +43,9 @@ public final class Run {
         this.ownerId = ownerId;
         for (TablePlan plan : plans) {
             this.plans.put(plan.name(), plan);
-            this.results.put(plan.name(), new TableResult(plan.name()));
+            TableResult result = new TableResult(plan.name());
+            result.mode(plan.spec().mode().toString());
+            this.results.put(plan.name(), result);
         }
     }
 

@@ -30,6 +30,19 @@ public final class RunLedger {
         "ALTER TABLE ferry.run ADD COLUMN IF NOT EXISTS owner_id text",
         "ALTER TABLE ferry.run ADD COLUMN IF NOT EXISTS snapshots int NOT NULL DEFAULT 1",
         "ALTER TABLE ferry.checkpoint ADD COLUMN IF NOT EXISTS staging_id text",
+        // incremental tables: the largest cursor value copied by the last successful run
+        "CREATE TABLE IF NOT EXISTS ferry.watermark (table_name text PRIMARY KEY, value text NOT NULL, run_id text, "
+                + "updated_at timestamptz NOT NULL)",
+        // merge and incremental: the hash of each row as Ferry last wrote it (a target change since shows as a conflict)
+        "CREATE TABLE IF NOT EXISTS ferry.row_hash (table_name text NOT NULL, row_key text NOT NULL, hash text NOT NULL, "
+                + "PRIMARY KEY (table_name, row_key))",
+        // conflicts left to a person (conflict: manual), the latest per row
+        "CREATE TABLE IF NOT EXISTS ferry.conflict (table_name text NOT NULL, row_key text NOT NULL, run_id text NOT NULL, "
+                + "source_row jsonb NOT NULL, target_row jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
+                + "PRIMARY KEY (table_name, row_key))",
+        // natural keys: which target id each source id became
+        "CREATE TABLE IF NOT EXISTS ferry.id_map (table_name text NOT NULL, source_id text NOT NULL, target_id text NOT NULL, "
+                + "run_id text, PRIMARY KEY (table_name, source_id))",
         // rows the target rejected for good, as they were after the transforms (never the raw source row)
         "CREATE TABLE IF NOT EXISTS ferry.dead_letter (id bigserial PRIMARY KEY, run_id text NOT NULL, "
                 + "table_name text NOT NULL, staging_id text, row_key text, row_data jsonb NOT NULL, sql_state text, "

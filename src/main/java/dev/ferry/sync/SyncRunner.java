@@ -61,9 +61,20 @@ public final class SyncRunner {
                 continue;
             }
             String table = resolve(p.get("table"));
-            specs.put(table, new TableSpec(table, resolve(p.getOrDefault("key", "id")),
-                    resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize"))),
-                    Boolean.parseBoolean(resolve(p.getOrDefault("strict", "false")))));
+            try {
+                specs.put(table, new TableSpec(table, resolve(p.getOrDefault("key", "id")),
+                        resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize"))),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("strict", "false"))),
+                        TableSpec.Mode.of(resolve(p.getOrDefault("mode", "full"))),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("deleteMissing", "false"))),
+                        resolve(p.getOrDefault("cursor", "")),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("propagateDeletes", "false"))),
+                        TableSpec.Conflict.of(resolve(p.getOrDefault("conflict", "sourceWins"))),
+                        resolve(p.getOrDefault("newestColumn", "")), resolve(p.getOrDefault("naturalKey", "")),
+                        resolve(p.getOrDefault("newIds", "target"))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("route " + route.getRouteId() + ": " + e.getMessage(), e);
+            }
         }
         return specs;
     }

@@ -92,11 +92,50 @@ public final class TablePlan {
             warnings.add("table " + t + " has no key: it is synced by full refresh only, and an interrupted run "
                     + "stages it again from the start");
         }
+        checkMode(spec, t, columns, target);
         if (spec.hasOwner() && columns.stream().noneMatch(c -> c.name().equals(spec.ownerColumn()))) {
             throw new PlanException("owner column " + t + "." + spec.ownerColumn()
                     + " is not a column of both databases: fix 'ownerColumn' in the table's route file");
         }
         return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings));
+    }
+
+    private static void checkMode(TableSpec spec, String t, List<Column> columns, TableInfo target) throws PlanException {
+        java.util.function.Predicate<String> written = n -> columns.stream().anyMatch(c -> c.name().equals(n));
+        if (spec.mode() != TableSpec.Mode.FULL && spec.keyColumns().isEmpty()) {
+            throw new PlanException("table " + t + " has no key, so it can only be synced in full mode (mode: full); "
+                    + "its route says mode: " + spec.mode());
+        }
+        if (spec.mode() == TableSpec.Mode.INCREMENTAL && (spec.cursor().isBlank() || !written.test(spec.cursor()))) {
+            throw new PlanException("table " + t + " is incremental but its cursor column '" + spec.cursor() + "' is not "
+                    + "a column of both databases: set 'cursor' in its route file to a column that grows when a row "
+                    + "changes (updated_at)");
+        }
+        if (spec.mode() != TableSpec.Mode.FULL && spec.conflict() == TableSpec.Conflict.NEWEST_WINS
+                && (spec.newestColumnOrCursor().isBlank() || !written.test(spec.newestColumnOrCursor()))) {
+            throw new PlanException("table " + t + " resolves conflicts by newestWins but '" + spec.newestColumnOrCursor()
+                    + "' is not a column of both databases: set 'newestColumn' in its route file");
+        }
+        for (String n : spec.naturalKeyColumns()) {
+            if (!written.test(n)) {
+                throw new PlanException("natural key column " + t + "." + n + " is not a column of both databases: fix "
+                        + "'naturalKey' in the table's route file");
+            }
+        }
+        if (!spec.naturalKeyColumns().isEmpty()) {
+            if (spec.keyColumns().size() != 1) {
+                throw new PlanException("table " + t + " has a natural key, so its key must be one id column (the one "
+                        + "remapped); it is (" + String.join(", ", spec.keyColumns()) + ")");
+            }
+            if (!target.isUnique(spec.naturalKeyColumns())) {
+                throw new PlanException("natural key (" + String.join(", ", spec.naturalKeyColumns()) + ") of " + t
+                        + " is not unique in the target: add a unique index on it there, so that each source row "
+                        + "matches at most one target row");
+            }
+            if (!spec.newIds().equals("target") && !spec.newIds().equals("source")) {
+                throw new PlanException("newIds of " + t + " is '" + spec.newIds() + "': use target or source");
+            }
+        }
     }
 
     private static final List<String> INTEGERS = List.of("smallint", "integer", "bigint", "numeric");
@@ -173,7 +212,7 @@ public final class TablePlan {
     /** Identifies what staging holds: same columns, types and owner means staged rows can be resumed. */
     public String fingerprint(Object ownerId) {
         return columns.stream().map(c -> c.name() + ":" + c.type()).collect(Collectors.joining(","))
-                + "|key=" + String.join(",", spec.keyColumns()) + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
+                + "|key=" + String.join(",", spec.keyColumns()) + "|mode=" + spec.mode() + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
     }
 
     private String sourceTable() {
@@ -245,7 +284,66 @@ public final class TablePlan {
 
     /** Rows left to read: all of them, or those after the checkpoint ({@code ?} = the last staged key as text). */
     public String countSql(boolean resume) {
-        return "SELECT count(*) FROM " + sourceTable() + (resume ? " WHERE " + afterKeyCondition("?") : "");
+        return countSql(resume, false);
+    }
+
+    /**
+     * Rows left to read; {@code sinceWatermark}: only those whose cursor is past the high-water mark (the
+     * last {@code ?}).
+     */
+    public String countSql(boolean resume, boolean sinceWatermark) {
+        List<String> where = new ArrayList<>();
+        if (resume) {
+            where.add(afterKeyCondition("?"));
+        }
+        if (sinceWatermark) {
+            where.add(watermarkCondition("?"));
+        }
+        return "SELECT count(*) FROM " + sourceTable() + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+    }
+
+    private String watermarkCondition(String parameter) {
+        return Sql.ident(spec.cursor()) + " > CAST(" + parameter + " AS " + sourceType(spec.cursor()) + ")";
+    }
+
+    /** incremental: the high-water mark of the source as text (the largest cursor value in the snapshot). */
+    public String watermarkSql() {
+        return "SELECT max(" + Sql.ident(spec.cursor()) + ")::text FROM " + sourceTable();
+    }
+
+    /** The key columns of the source, for COPY (incremental deletes compare key sets). */
+    public String sourceKeysSql() {
+        return "SELECT " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", ")) + " FROM "
+                + sourceTable();
+    }
+
+    /** The table in the target's ferry schema that holds the source's keys (incremental deletes). */
+    public String keySetTable() {
+        return Sql.qualified("ferry", "keys_" + target.schema() + "_" + target.name());
+    }
+
+    /** Creates {@link #keySetTable()} with the key columns' types. */
+    public String createKeySetSql() {
+        return "CREATE UNLOGGED TABLE " + keySetTable() + " (" + spec.keyColumns().stream()
+                .map(k -> Sql.ident(k) + " " + target.column(k).map(Column::type).orElseThrow())
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** {@code a.k1 = b.k1 AND ...} over the key columns. */
+    public String keyJoin(String a, String b) {
+        return spec.keyColumns().stream().map(k -> a + "." + Sql.ident(k) + " = " + b + "." + Sql.ident(k))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /** The md5 of a row's written columns as text: equal hashes, equal rows. */
+    public String rowHash(String alias) {
+        return "md5(ROW(" + columns.stream().map(c -> alias + "." + Sql.ident(c.name())).collect(Collectors.joining(", "))
+                + ")::text)";
+    }
+
+    /** The written columns, quoted, comma-separated. */
+    public String columnNames() {
+        return columnList();
     }
 
     /** Column of the read that carries each row's key as text (never written). */
@@ -253,11 +351,23 @@ public final class TablePlan {
 
     /** The streaming read, in key order so that the last staged key is a checkpoint. */
     public String selectSql(boolean resume) {
+        return selectSql(resume, false);
+    }
+
+    /** The streaming read; {@code sinceWatermark}: only rows whose cursor is past the high-water mark. */
+    public String selectSql(boolean resume, boolean sinceWatermark) {
         if (!keyed()) {
             return "SELECT " + textColumnList() + " FROM " + sourceTable();
         }
+        List<String> where = new ArrayList<>();
+        if (resume) {
+            where.add(afterKeyCondition(":#" + TableSync.AFTER_KEY));
+        }
+        if (sinceWatermark) {
+            where.add(watermarkCondition(":#" + TableSync.WATERMARK));
+        }
         return "SELECT " + textColumnList() + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
-                + (resume ? " WHERE " + afterKeyCondition(":#" + TableSync.AFTER_KEY) : "")
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
 

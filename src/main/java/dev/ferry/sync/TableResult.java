@@ -11,7 +11,8 @@ public final class TableResult {
     public enum Status { PENDING, RUNNING, STAGED, SUCCESS, FAILED, SKIPPED }
 
     private final String name;
-    private final String mode = "full";
+    private volatile String mode = "full";
+    private volatile String effect = "";
     private final AtomicLong read = new AtomicLong();
     private volatile long resumed;
     private volatile long expected;
@@ -24,6 +25,8 @@ public final class TableResult {
     private volatile String error;
     /** The checkpoint's last key as this run last committed it (the guard of the next batch's checkpoint). */
     volatile String lastStagedKey;
+    /** incremental: the high-water mark this run reaches (stored when the table is applied). */
+    volatile String watermark;
 
     /** A pending result for the table. */
     public TableResult(String name) {
@@ -68,6 +71,19 @@ public final class TableResult {
 
     public String mode() {
         return mode;
+    }
+
+    void mode(String value) {
+        mode = value;
+    }
+
+    /** What the apply did, in words (merge and incremental: inserted, updated, deleted, unchanged, conflicts). */
+    public String effect() {
+        return effect;
+    }
+
+    void effect(String value) {
+        effect = value;
     }
 
     /** Rows read from the source in this run (rows resumed from staging are not read again). */

@@ -2,36 +2,110 @@ package dev.ferry.sync;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * A table as its route file declares it (the templated route's parameters).
+ * A table as its route file declares it (the templated route's parameters; the template documents each).
  *
- * @param table       table name, schema-qualified or found through the search path (same in source and target)
- * @param key         the unique, not-null column(s) that order the read and mark the checkpoint, comma-separated
- *                    ({@code id}, {@code playlist_id, track_id}); empty for a table with no key (full refresh
- *                    only, restaged whole when interrupted)
- * @param ownerColumn the column that takes the development owner's id, or empty
- * @param batchSize   rows per staging batch
- * @param strict      whether a column only the source has fails the table (otherwise it is skipped with a warning)
+ * @param table            table name, schema-qualified or found through the search path (same in source and target)
+ * @param key              the unique, not-null column(s) that order the read and mark the checkpoint, comma-separated;
+ *                         empty for a table with no key (full refresh only, restaged whole when interrupted)
+ * @param ownerColumn      the column that takes the development owner's id, or empty
+ * @param batchSize        rows per staging batch
+ * @param strict           whether a column only the source has fails the table (otherwise skipped with a warning)
+ * @param mode             full, merge or incremental
+ * @param deleteMissing    merge: delete target rows the source does not have
+ * @param cursor           incremental: the column whose value only grows when a row changes (updated_at)
+ * @param propagateDeletes incremental: delete target rows whose key the source no longer has
+ * @param conflict         merge and incremental, when the target row changed since Ferry wrote it
+ * @param newestColumn     newestWins: the timestamp compared (default: the cursor)
+ * @param naturalKey       columns that identify a row across databases (email), comma-separated; empty for none
+ * @param newIds           natural keys: a source row with no match gets the target's next id ("target") or keeps its own ("source")
  */
-public record TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict) {
+public record TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict, Mode mode,
+                        boolean deleteMissing, String cursor, boolean propagateDeletes, Conflict conflict,
+                        String newestColumn, String naturalKey, String newIds) {
 
-    /** A spec with the defaults for everything but these. */
+    /** How a table is written. */
+    public enum Mode {
+        /** Atomic replace of the whole table. */
+        FULL,
+        /** Upsert by key; rows only in the target stay unless deleteMissing. */
+        MERGE,
+        /** Only rows whose cursor passed the last successful run's high-water mark. */
+        INCREMENTAL;
+
+        /** The mode named in a route file (case-insensitive). */
+        public static Mode of(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("mode '" + name + "' is not one of full, merge, incremental");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Who wins when the target row changed since Ferry last wrote it. */
+    public enum Conflict {
+        SOURCE_WINS("sourceWins"), TARGET_WINS("targetWins"), NEWEST_WINS("newestWins"), MANUAL("manual");
+
+        private final String label;
+
+        Conflict(String label) {
+            this.label = label;
+        }
+
+        /** The strategy named in a route file. */
+        public static Conflict of(String name) {
+            for (Conflict c : values()) {
+                if (c.label.equalsIgnoreCase(name.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("conflict '" + name + "' is not one of sourceWins, targetWins, newestWins, manual");
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** A full-refresh spec with the defaults for everything but these. */
     public TableSpec(String table, String key, String ownerColumn, int batchSize) {
-        this(table, key, ownerColumn, batchSize, false);
+        this(table, key, ownerColumn, batchSize, false, Mode.FULL, false, "", false, Conflict.SOURCE_WINS, "", "", "target");
     }
 
     /** The key columns in order; empty when the table has no key. */
     public List<String> keyColumns() {
-        if (key == null || key.isBlank()) {
+        return columns(key);
+    }
+
+    /** The natural key's columns; empty when the table has none. */
+    public List<String> naturalKeyColumns() {
+        return columns(naturalKey);
+    }
+
+    private static List<String> columns(String list) {
+        if (list == null || list.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(key.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Whether this table remaps ownership. */
     public boolean hasOwner() {
         return ownerColumn != null && !ownerColumn.isBlank();
+    }
+
+    /** The column newestWins compares. */
+    public String newestColumnOrCursor() {
+        return newestColumn != null && !newestColumn.isBlank() ? newestColumn : cursor;
     }
 
     /** The route id of this table's sync. */

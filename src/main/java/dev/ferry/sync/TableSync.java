@@ -28,6 +28,8 @@ public final class TableSync {
     public static final String STAGE_SQL = "ferryStageSql";
     /** Header: the last key read, for resuming the source query. */
     public static final String AFTER_KEY = "ferryAfterKey";
+    /** Header: incremental, the high-water mark of the last successful run (rows past it are read). */
+    public static final String WATERMARK = "ferryWatermark";
     /** Header: the id of the current staging generation (dead letters set aside from it carry it). */
     public static final String STAGING_ID = "ferryStagingId";
     /** Header: rows of the current batch set aside as dead letters. */
@@ -53,7 +55,9 @@ public final class TableSync {
     public void prepare(Exchange exchange, String table) throws SQLException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TablePlan plan = run.plan(table);
-        String fingerprint = plan.fingerprint(run.ownerId());
+        boolean incremental = plan.spec().mode() == TableSpec.Mode.INCREMENTAL;
+        String watermarkFrom = incremental ? Watermarks.get(target, table) : null;
+        String fingerprint = plan.fingerprint(run.ownerId()) + (incremental ? "|since=" + watermarkFrom : "");
         Object afterKey = null;
         long resumed = 0;
         String stagingId = null;
@@ -101,24 +105,40 @@ public final class TableSync {
             }
         }
         boolean resume = afterKey != null;
+        boolean sinceWatermark = watermarkFrom != null;
         long toRead;
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.countSql(resume))) {
-            if (resume) {
-                ps.setObject(1, afterKey);
+        String watermarkTo = null;
+        try (Connection c = source.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(plan.countSql(resume, sinceWatermark))) {
+                int i = 1;
+                if (resume) {
+                    ps.setObject(i++, afterKey);
+                }
+                if (sinceWatermark) {
+                    ps.setString(i, watermarkFrom);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    toRead = rs.getLong(1);
+                }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                toRead = rs.getLong(1);
+            if (incremental) {
+                try (PreparedStatement ps = c.prepareStatement(plan.watermarkSql()); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    watermarkTo = rs.getString(1);
+                }
             }
         }
         TableResult result = run.result(table);
         result.start(resumed, toRead);
+        result.watermark = watermarkTo != null ? watermarkTo : watermarkFrom;
         result.lastStagedKey = resume ? checkpointKey : null;
         plan.warnings().forEach(progress::note);
         progress.tableStarted(result);
 
-        exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, plan.selectSql(resume));
+        exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, plan.selectSql(resume, sinceWatermark));
         exchange.getMessage().setHeader(AFTER_KEY, afterKey);
+        exchange.getMessage().setHeader(WATERMARK, watermarkFrom);
         exchange.getMessage().setHeader(STAGE_SQL, plan.stagingInsertSql());
         exchange.getMessage().setHeader("ferryTable", table);
         exchange.getMessage().setHeader("ferryRunId", run.id());
@@ -236,9 +256,17 @@ public final class TableSync {
         progress.batch(result, run.plan(table).spec().batchSize());
     }
 
-    /** At the end of a table's route: every row is staged (or set aside); the table waits for the run's apply. */
-    public void staged(Exchange exchange, String table) {
+    /**
+     * At the end of a table's route: every row is staged (or set aside); the table waits for the run's
+     * apply. An incremental table that propagates deletes also copies the source's key set (same snapshot).
+     */
+    public void staged(Exchange exchange, String table) throws SQLException, java.io.IOException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        TablePlan plan = run.plan(table);
+        if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes()) {
+            long keys = KeySets.copy(source, target, plan);
+            progress.note(table + ": " + keys + " source key(s) copied to find deletes");
+        }
         run.result(table).staged();
         progress.note(table + ": staged " + run.result(table).read() + " row(s) read in this run"
                 + (run.result(table).resumed() > 0 ? ", " + run.result(table).resumed() + " resumed" : ""));
@@ -258,6 +286,7 @@ public final class TableSync {
         progress.note("applying " + plans.size() + " table(s) in one transaction");
         Map<String, RunApply.Applied> applied = new RunApply(source, target).apply(run, plans);
         applied.forEach((table, a) -> {
+            run.result(table).effect(a.effect() == null ? "" : a.effect());
             run.result(table).applied(a.written(), a.deadLettered());
             metrics.applied(table, a.written(), a.setAsideAtApply());
         });

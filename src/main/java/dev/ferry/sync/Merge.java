@@ -1,0 +1,149 @@
+package dev.ferry.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import dev.ferry.db.Sql;
+import dev.ferry.schema.Column;
+
+/**
+ * The merge and incremental apply of one table, inside the run's apply transaction. Each staged row is
+ * classified against the target row with its key and the hash Ferry stored when it last wrote that
+ * row (ferry.row_hash):
+ * <ul>
+ * <li>insert: the target has no such key;</li>
+ * <li>same: the target row already equals it; nothing is written;</li>
+ * <li>update: the target row differs and has not changed since Ferry wrote it (or Ferry never did);</li>
+ * <li>a conflict otherwise, settled by the table's strategy: sourceWins updates, targetWins keeps,
+ *     newestWins compares the newest column, manual keeps and records it in ferry.conflict.</li>
+ * </ul>
+ * Then the deletes (merge with deleteMissing: keys not staged; incremental with propagateDeletes: keys
+ * not in the source's key set), never of a row set aside as a dead letter.
+ */
+public final class Merge {
+
+    /** What the merge did. */
+    public record Effect(long inserted, long updated, long deleted, long unchanged, long kept, long conflicts) {
+
+        /** Rows written (inserted, updated, deleted). */
+        public long written() {
+            return inserted + updated + deleted;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "inserted %d, updated %d, deleted %d, unchanged %d, kept %d, conflicts %d",
+                    inserted, updated, deleted, unchanged, kept, conflicts);
+        }
+    }
+
+    private Merge() {
+    }
+
+    /** Merges staging into the target table; {@code deadKeys} are the keys set aside (never deleted). */
+    public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys) throws SQLException {
+        TableSpec spec = plan.spec();
+        String target = plan.targetTable();
+        String staging = plan.stagingTable();
+        String table = Sql.literal(plan.name());
+        String newest = spec.newestColumnOrCursor();
+        String conflictAction = switch (spec.conflict()) {
+            case SOURCE_WINS -> "'update'";
+            case TARGET_WINS -> "'keep'";
+            case NEWEST_WINS -> "CASE WHEN t." + Sql.ident(newest) + " IS NULL OR s." + Sql.ident(newest) + " > t."
+                    + Sql.ident(newest) + " THEN 'update' ELSE 'keep' END";
+            case MANUAL -> "'conflict'";
+        };
+        String firstKey = Sql.ident(spec.keyColumns().get(0));
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS pg_temp.ferry_merge");
+            s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, action, lh FROM (SELECT "
+                    + plan.keyText("s") + " AS k, " + plan.rowHash("s") + " AS sh, " + plan.rowHash("t") + " AS th, "
+                    + "CASE WHEN t." + firstKey + " IS NULL THEN 'insert' "
+                    + "WHEN " + plan.rowHash("s") + " = " + plan.rowHash("t") + " THEN 'same' "
+                    + "WHEN h.hash IS NULL OR h.hash = " + plan.rowHash("t") + " THEN 'update' "
+                    + "ELSE " + conflictAction + " END AS action, h.hash AS lh "
+                    + "FROM " + staging + " s LEFT JOIN " + target + " t ON " + plan.keyJoin("t", "s")
+                    + " LEFT JOIN ferry.row_hash h ON h.table_name = " + table + " AND h.row_key = " + plan.keyText("s")
+                    + ") x");
+            s.execute("CREATE INDEX ON ferry_merge (k)");
+            s.execute("ANALYZE ferry_merge");
+            boolean identity = plan.columns().stream().anyMatch(Column::identityAlways);
+            long inserted = s.executeUpdate("INSERT INTO " + target + " (" + plan.columnNames() + ")"
+                    + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + prefixed("s", plan.columns())
+                    + " FROM " + staging + " s JOIN ferry_merge m ON m.k = " + plan.keyText("s") + " WHERE m.action = 'insert'");
+            List<Column> settable = plan.columns().stream()
+                    .filter(col -> !spec.keyColumns().contains(col.name()) && !col.identityAlways()).toList();
+            long updated = 0;
+            if (!settable.isEmpty()) {
+                updated = s.executeUpdate("UPDATE " + target + " t SET (" + settable.stream().map(col -> Sql.ident(col.name()))
+                        .collect(Collectors.joining(", ")) + ") = ROW(" + prefixed("s", settable) + ") FROM " + staging
+                        + " s JOIN ferry_merge m ON m.k = " + plan.keyText("s") + " WHERE " + plan.keyJoin("t", "s")
+                        + " AND m.action = 'update'");
+            } else {
+                updated = count(s, "SELECT count(*) FROM ferry_merge WHERE action = 'update'");
+            }
+            long conflicts = s.executeUpdate("INSERT INTO ferry.conflict (table_name, row_key, run_id, source_row, target_row) "
+                    + "SELECT " + table + ", m.k, " + Sql.literal(runId) + ", to_jsonb(s), to_jsonb(t) FROM ferry_merge m JOIN "
+                    + staging + " s ON m.k = " + plan.keyText("s") + " JOIN " + target + " t ON " + plan.keyJoin("t", "s")
+                    + " WHERE m.action = 'conflict' ON CONFLICT (table_name, row_key) DO UPDATE SET run_id = EXCLUDED.run_id, "
+                    + "source_row = EXCLUDED.source_row, target_row = EXCLUDED.target_row, created_at = now()");
+            long unchanged = count(s, "SELECT count(*) FROM ferry_merge WHERE action = 'same'");
+            long kept = count(s, "SELECT count(*) FROM ferry_merge WHERE action = 'keep'");
+
+            String missing = null;
+            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
+                missing = "NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " + plan.keyJoin("s", "t") + ")";
+            } else if (spec.mode() == TableSpec.Mode.INCREMENTAL && spec.propagateDeletes()) {
+                missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
+            }
+            long deleted = 0;
+            if (missing != null) {
+                try (PreparedStatement ps = c.prepareStatement("WITH d AS (DELETE FROM " + target + " t WHERE " + missing
+                        + " AND NOT (" + plan.keyText("t") + " = ANY (?)) RETURNING " + plan.keyText("t") + " AS k), "
+                        + "h AS (DELETE FROM ferry.row_hash h USING d WHERE h.table_name = " + table + " AND h.row_key = d.k) "
+                        + "SELECT count(*) FROM d")) {
+                    ps.setArray(1, c.createArrayOf("text", deadKeys.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        deleted = rs.getLong(1);
+                    }
+                }
+            }
+            // what Ferry wrote, and rows found already equal, are now "as Ferry left them"
+            s.executeUpdate("INSERT INTO ferry.row_hash (table_name, row_key, hash) SELECT " + table + ", k, "
+                    + "CASE WHEN action = 'same' THEN th ELSE sh END FROM ferry_merge WHERE action IN ('insert', 'update') "
+                    + "OR (action = 'same' AND lh IS DISTINCT FROM th) "
+                    + "ON CONFLICT (table_name, row_key) DO UPDATE SET hash = EXCLUDED.hash");
+            return new Effect(inserted, updated, deleted, unchanged, kept, conflicts);
+        }
+    }
+
+    /**
+     * Rows written by the merge that differ from their staged version (0 when the merge did what it
+     * says); run before the transaction commits.
+     */
+    public static long mismatches(Connection c, TablePlan plan) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.targetTable() + " t ON m.k = "
+                    + plan.keyText("t") + " WHERE m.action IN ('insert', 'update') AND " + plan.rowHash("t") + " <> m.sh");
+        }
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String prefixed(String alias, List<Column> cols) {
+        return cols.stream().map(col -> alias + "." + Sql.ident(col.name())).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.ferry.cli.SyncJob;
+import dev.ferry.support.SyncFixture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * merge and incremental modes: unchanged rows are not written, rows only in the target stay (or go with
+ * deleteMissing / propagateDeletes), and each conflict strategy settles a row the target changed since
+ * Ferry wrote it.
+ */
+class ModesTest {
+
+    /** A tables folder whose book route has these extra parameters. */
+    private static Path routes(String... parameters) throws Exception {
+        Path dir = Files.createTempDirectory("ferry-modes");
+        StringBuilder y = new StringBuilder("""
+                - templatedRoute:
+                    routeTemplateRef: table-sync
+                    routeId: sync-book
+                    parameters:
+                      - name: table
+                        value: book
+                      - name: ownerColumn
+                        value: owner_id
+                """);
+        for (int i = 0; i < parameters.length; i += 2) {
+            y.append("      - name: ").append(parameters[i]).append("\n        value: \"").append(parameters[i + 1])
+                    .append("\"\n");
+        }
+        Files.writeString(dir.resolve("book.yaml"), y.toString());
+        return dir;
+    }
+
+    private static SyncJob.Outcome sync(SyncFixture f, Path dir) {
+        return f.sync(o -> o.tablesDir = dir);
+    }
+
+    @Test
+    void merge_writes_only_what_changed_and_keeps_target_only_rows_unless_delete_missing() throws Exception {
+        try (SyncFixture f = new SyncFixture("merge", 3000)) {
+            Path merge = routes("mode", "merge");
+            f.execDev("INSERT INTO book (id, owner_id, isbn10, isbn13, title, language, visibility, created_at, updated_at) "
+                    + "SELECT 900000, id, 'DEV0000001', 'DEV0000000001', 'dev only', 'en', 'PUBLIC', now(), now() FROM users "
+                    + "WHERE email = 'bob@dev.example'");
+            assertEquals(0, sync(f, merge).exitCode(), f.output());
+            assertTrue(f.output().contains("inserted 3000, updated 0, deleted 0, unchanged 0"), f.output());
+            assertEquals("3001", f.dev("SELECT count(*) FROM book"));
+
+            // nothing changed: nothing written
+            String before = f.devBookDigest();
+            assertEquals(0, sync(f, merge).exitCode(), f.output());
+            assertTrue(f.output().contains("inserted 0, updated 0, deleted 0, unchanged 3000"), f.output());
+            assertEquals(before, f.devBookDigest());
+
+            f.execProd("UPDATE book SET title = title || ' (2nd ed.)', updated_at = now() WHERE id % 100 = 0",
+                    "DELETE FROM book WHERE id % 1000 = 1");
+            assertEquals(0, sync(f, merge).exitCode(), f.output());
+            assertTrue(f.output().contains("inserted 0, updated 30, deleted 0, unchanged 2967"), f.output());
+            assertEquals("3001", f.dev("SELECT count(*) FROM book"), "rows the source deleted stay without deleteMissing");
+
+            assertEquals(0, sync(f, routes("mode", "merge", "deleteMissing", "true")).exitCode(), f.output());
+            assertTrue(f.output().contains("deleted 4"), f.output());
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+        }
+    }
+
+    @Test
+    void incremental_reads_past_the_watermark_and_propagates_deletes() throws Exception {
+        try (SyncFixture f = new SyncFixture("incr", 5000)) {
+            Path incremental = routes("mode", "incremental", "cursor", "updated_at", "propagateDeletes", "true");
+            assertEquals(0, sync(f, incremental).exitCode(), f.output());
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+            assertTrue(f.dev("SELECT value FROM ferry.watermark WHERE table_name = 'book'") != null);
+
+            assertEquals(0, sync(f, incremental).exitCode(), f.output());
+            assertTrue(f.output().contains("book: 0 rows to read"), f.output());
+            assertTrue(f.output().contains("inserted 0, updated 0, deleted 0"), f.output());
+
+            f.execProd("UPDATE book SET title = title || ' v2', updated_at = now() + interval '1 minute' WHERE id % 100 = 0",
+                    "DELETE FROM book WHERE id IN (7, 8, 9)");
+            assertEquals(0, sync(f, incremental).exitCode(), f.output());
+            assertTrue(f.output().contains("book: 50 rows to read"), f.output());
+            assertTrue(f.output().contains("inserted 0, updated 50, deleted 3, unchanged 0"), f.output());
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+            assertEquals(0, f.ferry("verify", "--tables-dir", incremental.toString(), "--owner-id",
+                    f.dev("SELECT id FROM users WHERE email = 'bob@dev.example'")), f.output());
+        }
+    }
+
+    @Test
+    void each_conflict_strategy_settles_a_row_the_target_changed() throws Exception {
+        try (SyncFixture f = new SyncFixture("conflict", 200)) {
+            assertEquals(0, sync(f, routes("mode", "merge")).exitCode(), f.output());
+            // both sides change book 10; the target also changes book 20 (the source does not)
+            f.execDev("UPDATE book SET title = 'dev title', updated_at = '2030-01-01' WHERE id = 10",
+                    "UPDATE book SET title = 'dev only change' WHERE id = 20");
+            f.execProd("UPDATE book SET title = 'prod title', updated_at = '2029-01-01' WHERE id = 10");
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "manual")).exitCode(), f.output());
+            assertEquals("dev title", f.dev("SELECT title FROM book WHERE id = 10"));
+            assertEquals("2", f.dev("SELECT count(*) FROM ferry.conflict WHERE table_name = 'book'"));
+            assertEquals(0, f.ferry("conflicts"), f.output());
+            assertTrue(f.output().contains("book") && f.output().contains("10"), f.output());
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "targetWins")).exitCode(), f.output());
+            assertEquals("dev title", f.dev("SELECT title FROM book WHERE id = 10"));
+            assertEquals("dev only change", f.dev("SELECT title FROM book WHERE id = 20"));
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "newestWins", "newestColumn", "updated_at"))
+                    .exitCode(), f.output());
+            assertEquals("dev title", f.dev("SELECT title FROM book WHERE id = 10"), "the target's 2030 is newer");
+            f.execProd("UPDATE book SET updated_at = '2031-01-01' WHERE id = 10");
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "newestWins", "newestColumn", "updated_at"))
+                    .exitCode(), f.output());
+            assertEquals("prod title", f.dev("SELECT title FROM book WHERE id = 10"), "now the source's 2031 is newer");
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "sourceWins")).exitCode(), f.output());
+            assertEquals(f.prod("SELECT title FROM book WHERE id = 20"), f.dev("SELECT title FROM book WHERE id = 20"));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+        }
+    }
+}
