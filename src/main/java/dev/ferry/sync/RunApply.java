@@ -63,9 +63,10 @@ public final class RunApply {
                 }
                 List<ApplyChecks.ForeignKey> fks = ApplyChecks.foreignKeys(c, new ArrayList<>(byOid.keySet()));
 
-                Map<String, Long> setAside = new LinkedHashMap<>();
+                Map<String, Long> setAside = new LinkedHashMap<>(IdRemap.apply(c, run.id(), plans, stagingIds));
                 for (TablePlan plan : plans) {
-                    setAside.put(plan.name(), ApplyChecks.moveOwnOffenders(c, plan, run.id(), stagingIds.get(plan.name())));
+                    setAside.merge(plan.name(), ApplyChecks.moveOwnOffenders(c, plan, run.id(), stagingIds.get(plan.name())),
+                            Long::sum);
                 }
                 long moved;
                 do { // a parent row set aside orphans its children, in any table of the run

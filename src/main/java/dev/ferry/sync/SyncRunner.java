@@ -91,14 +91,34 @@ public final class SyncRunner {
         for (TableSpec spec : specs) {
             plans.add(TablePlan.of(spec, sourceCatalogue.table(spec.table()), targetCatalogue.table(spec.table())));
         }
+        Map<String, TablePlan> naturallyKeyed = new LinkedHashMap<>();
+        for (TablePlan plan : plans) {
+            if (!plan.spec().naturalKeyColumns().isEmpty()) {
+                naturallyKeyed.put(plan.target().displayName(), plan);
+            }
+        }
         Map<TablePlan, List<String>> parents = new LinkedHashMap<>();
+        List<TablePlan> remapped = new ArrayList<>();
         for (TablePlan plan : plans) {
             List<String> refs = new ArrayList<>();
+            Map<String, String> rewrites = new LinkedHashMap<>();
+            if (naturallyKeyed.containsKey(plan.target().displayName())) {
+                rewrites.put(plan.spec().keyColumns().get(0), plan.name());
+            }
             for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeys(plan.target().displayName())) {
                 refs.add(fk.referencedTable());
+                TablePlan parent = naturallyKeyed.get(fk.referencedTable());
+                if (parent != null && fk.columns().size() == 1
+                        && fk.referencedColumns().equals(parent.spec().keyColumns())
+                        && plan.columns().stream().anyMatch(c -> c.name().equals(fk.columns().get(0)))) {
+                    rewrites.put(fk.columns().get(0), parent.name());
+                }
             }
-            parents.put(plan, refs);
+            TablePlan withRewrites = rewrites.isEmpty() ? plan : plan.remapping(rewrites);
+            remapped.add(withRewrites);
+            parents.put(withRewrites, refs);
         }
+        plans = remapped;
         return parentsFirst(plans, parents);
     }
 

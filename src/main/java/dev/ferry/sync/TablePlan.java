@@ -25,13 +25,29 @@ public final class TablePlan {
     private final TableInfo target;
     private final List<Column> columns;
     private final List<String> warnings;
+    private final java.util.Map<String, String> remapped;
 
-    private TablePlan(TableSpec spec, TableInfo source, TableInfo target, List<Column> columns, List<String> warnings) {
+    private TablePlan(TableSpec spec, TableInfo source, TableInfo target, List<Column> columns, List<String> warnings,
+                      java.util.Map<String, String> remapped) {
         this.spec = spec;
         this.source = source;
         this.target = target;
         this.columns = columns;
         this.warnings = warnings;
+        this.remapped = remapped;
+    }
+
+    /**
+     * This plan with columns whose values are rewritten through natural-key id maps: column name to the
+     * table (route name) whose map rewrites it (the table itself for its own key).
+     */
+    public TablePlan remapping(java.util.Map<String, String> columnsToTables) {
+        return new TablePlan(spec, source, target, columns, warnings, java.util.Map.copyOf(columnsToTables));
+    }
+
+    /** Columns rewritten through id maps (column to the table whose map rewrites it); empty for most tables. */
+    public java.util.Map<String, String> remapped() {
+        return remapped;
     }
 
     /** Checks the two definitions against the spec and builds the plan, or says what is wrong. */
@@ -97,7 +113,7 @@ public final class TablePlan {
             throw new PlanException("owner column " + t + "." + spec.ownerColumn()
                     + " is not a column of both databases: fix 'ownerColumn' in the table's route file");
         }
-        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings));
+        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings), java.util.Map.of());
     }
 
     private static void checkMode(TableSpec spec, String t, List<Column> columns, TableInfo target) throws PlanException {
@@ -134,6 +150,12 @@ public final class TablePlan {
             }
             if (!spec.newIds().equals("target") && !spec.newIds().equals("source")) {
                 throw new PlanException("newIds of " + t + " is '" + spec.newIds() + "': use target or source");
+            }
+            if (spec.newIds().equals("target") && target.sequences().stream()
+                    .noneMatch(u -> u.column().equals(spec.keyColumns().get(0)))) {
+                throw new PlanException("table " + t + " gives new rows the target's next id (newIds: target), but "
+                        + "its key " + spec.keyColumns().get(0) + " draws from no sequence in the target: use newIds: "
+                        + "source, or give the column a sequence or identity");
             }
         }
     }
@@ -429,11 +451,14 @@ public final class TablePlan {
      * in the array parameter {@code ?} are left out (the rows set aside as dead letters).
      */
     public String checksumSql(boolean sourceSide, String ownerLiteral, boolean excludeKeys) {
-        String row = columns.stream().map(c -> sourceSide && spec.hasOwner() && c.name().equals(spec.ownerColumn())
+        String row = columns.stream().filter(c -> !remapped.containsKey(c.name()))
+                .map(c -> sourceSide && spec.hasOwner() && c.name().equals(spec.ownerColumn())
                         ? "CAST(" + ownerLiteral + " AS " + c.type() + ")" : Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0) FROM "
                 + (sourceSide ? sourceTable() : targetTable())
                 + (excludeKeys && keyed() ? " WHERE NOT (" + keyText(null) + " = ANY (?))" : "");
+        // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,
+        // and every rewritten value was resolved through the map or set aside)
     }
 }
