@@ -59,6 +59,7 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("ferryMetrics", metrics);
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
+        camelContext.getRegistry().bind("copyWriter", new dev.ferry.sync.CopyWriter(target));
         camelContext.getRegistry().bind("ferryHttp", new HttpEndpoints(registry, source, target));
         if (Boolean.parseBoolean(camelContext.resolvePropertyPlaceholders("{{ferry.cluster}}"))) {
             try {

@@ -132,10 +132,11 @@ class BookSyncTest {
         try (SyncFixture f = new SyncFixture("applyfail", 2_000)) {
             seedDevelopmentBooks(f);
             String before = f.devBookDigest();
-            // a development-only trigger fails the insert of one production row when staging is applied
-            f.execDev("CREATE FUNCTION no_book_1500() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                    + "IF NEW.isbn10 = '0000001500' THEN RAISE EXCEPTION 'injected apply failure'; END IF; RETURN NEW; END $$",
-                    "CREATE TRIGGER no_book_1500 BEFORE INSERT ON book FOR EACH ROW EXECUTE FUNCTION no_book_1500()");
+            // a development-only check fails the insert of one production row when staging is applied (it raises
+            // instead of answering, so Ferry cannot set the row aside beforehand; user triggers would be disabled)
+            f.execDev("CREATE FUNCTION no_book_1500(text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF $1 = '0000001500' THEN RAISE EXCEPTION 'injected apply failure'; END IF; RETURN true; END $$",
+                    "ALTER TABLE book ADD CONSTRAINT no_book_1500 CHECK (no_book_1500(isbn10)) NOT VALID");
             SyncJob.Outcome outcome = f.sync(o -> o.overrides.put("ferry.batch-size", "300"));
             assertEquals(1, outcome.exitCode(), f.output());
             assertTrue(f.output().contains("injected apply failure"), "says why: " + f.output());
@@ -241,16 +242,17 @@ class BookSyncTest {
     void should_alert_on_failure_and_rerun_only_failed_tables() throws Exception {
         try (SyncFixture f = new SyncFixture("alert", 500)) {
             Path alerts = java.nio.file.Files.createTempDirectory("ferry-alerts");
-            f.execDev("CREATE FUNCTION no_books() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            // (a check that raises: Ferry cannot set such rows aside, so the apply fails; triggers would be disabled)
+            f.execDev("CREATE FUNCTION no_books(text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
                     + "RAISE EXCEPTION 'development refuses books today'; END $$",
-                    "CREATE TRIGGER no_books BEFORE INSERT ON book FOR EACH ROW EXECUTE FUNCTION no_books()");
+                    "ALTER TABLE book ADD CONSTRAINT no_books CHECK (no_books(title)) NOT VALID");
             SyncJob.Outcome failed = f.sync(o -> o.overrides.put("ferry.alert.uri", "file:" + alerts + "?fileName=alert.txt"));
             assertEquals(1, failed.exitCode(), f.output());
             String alert = Files.readString(alerts.resolve("alert.txt"));
             assertTrue(alert.contains(failed.run().id()) && alert.contains("FAILED") && alert.contains("development refuses books today"),
                     alert);
 
-            f.execDev("DROP TRIGGER no_books ON book");
+            f.execDev("ALTER TABLE book DROP CONSTRAINT no_books");
             SyncJob.Outcome retried = f.sync(o -> o.failedOnly = true);
             assertEquals(0, retried.exitCode(), f.output());
             assertEquals("500", f.dev("SELECT count(*) FROM book"));

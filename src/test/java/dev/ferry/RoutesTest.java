@@ -21,7 +21,7 @@ class RoutesTest {
             assertEquals(5, app.camel().getRoutes().size());
 
             Map<String, TableSpec> tables = app.runner(new Progress(System.err)).tables();
-            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 1000)), tables);
+            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000)), tables);
         }
     }
 

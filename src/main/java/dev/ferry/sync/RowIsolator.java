@@ -42,13 +42,19 @@ public final class RowIsolator {
         String table = exchange.getMessage().getHeader("ferryTable", String.class);
         String stagingId = exchange.getMessage().getHeader(TableSync.STAGING_ID, String.class);
         TablePlan plan = run.plan(table);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
+        Object body = exchange.getMessage().getBody();
         List<Rejected> rejected = new ArrayList<>();
         try (Connection c = target.getConnection()) {
             c.setAutoCommit(false);
             try {
-                int staged = stage(c, plan, rows, rejected);
+                int staged;
+                if (body instanceof CopyBatch copy) {
+                    staged = CopyWriter.stage(c, plan, copy, 0, copy.size(), rejected);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> rows = (List<Map<String, Object>>) body;
+                    staged = stage(c, plan, rows, rejected);
+                }
                 DeadLetterStore.add(c, run.id(), table, stagingId, rejected);
                 String lastKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET run_id = ?, last_key = ?, "
@@ -70,7 +76,7 @@ public final class RowIsolator {
                     }
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | java.io.IOException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {

@@ -71,7 +71,9 @@ public final class SyncRunner {
                         Boolean.parseBoolean(resolve(p.getOrDefault("propagateDeletes", "false"))),
                         TableSpec.Conflict.of(resolve(p.getOrDefault("conflict", "sourceWins"))),
                         resolve(p.getOrDefault("newestColumn", "")), resolve(p.getOrDefault("naturalKey", "")),
-                        resolve(p.getOrDefault("newIds", "target"))));
+                        resolve(p.getOrDefault("newIds", "target")),
+                        TableSpec.Writer.of(resolve(p.getOrDefault("writer", "copy"))),
+                        Long.parseLong(resolve(p.getOrDefault("batchBytes", String.valueOf(8L << 20))))));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("route " + route.getRouteId() + ": " + e.getMessage(), e);
             }

@@ -393,6 +393,40 @@ public final class TablePlan {
                 + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
 
+    /**
+     * The COPY read (writer: copy): the columns as COPY writes them (each type's text output), the owner
+     * column set to {@code ownerLiteral} in the SELECT itself, and the key as text last; the checkpoint and
+     * watermark inlined as literals (COPY takes no parameters).
+     */
+    public String copySelectSql(String afterKey, String watermark, String ownerLiteral) {
+        String select = columns.stream().map(c -> spec.hasOwner() && c.name().equals(spec.ownerColumn())
+                ? "CAST(" + ownerLiteral + " AS " + c.type() + ") AS " + Sql.ident(c.name()) : Sql.ident(c.name()))
+                .collect(Collectors.joining(", "));
+        if (!keyed()) {
+            return "SELECT " + select + " FROM " + sourceTable();
+        }
+        List<String> where = new ArrayList<>();
+        if (afterKey != null) {
+            where.add(afterKeyCondition(Sql.literal(afterKey)));
+        }
+        if (watermark != null) {
+            where.add(watermarkCondition(Sql.literal(watermark)));
+        }
+        return "SELECT " + select + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
+    }
+
+    /** The COPY into staging of rows in {@link #copySelectSql} order (less the key). */
+    public String stagingCopySql() {
+        return "COPY " + stagingTable() + " (" + columnList() + ") FROM STDIN";
+    }
+
+    /** The written columns' names, in order. */
+    public List<String> columnNamesList() {
+        return columns.stream().map(Column::name).toList();
+    }
+
     /** The staging table: the written columns with the target's types, no constraints, unlogged. */
     public String createStagingSql() {
         return "CREATE UNLOGGED TABLE " + stagingTable() + " ("

@@ -21,10 +21,34 @@ import java.util.Locale;
  * @param newestColumn     newestWins: the timestamp compared (default: the cursor)
  * @param naturalKey       columns that identify a row across databases (email), comma-separated; empty for none
  * @param newIds           natural keys: a source row with no match gets the target's next id ("target") or keeps its own ("source")
+ * @param writer           how batches reach staging: COPY (default) or camel-sql batch inserts
+ * @param batchBytes       copy: a batch also ends at this many bytes of row text
  */
 public record TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict, Mode mode,
                         boolean deleteMissing, String cursor, boolean propagateDeletes, Conflict conflict,
-                        String newestColumn, String naturalKey, String newIds) {
+                        String newestColumn, String naturalKey, String newIds, Writer writer, long batchBytes) {
+
+    /** How batches are written to staging. */
+    public enum Writer {
+        /** COPY out of the source, COPY into staging (transforms in the SELECT). */
+        COPY,
+        /** camel-sql batch INSERTs of row maps (transforms in Java). */
+        SQL;
+
+        /** The writer named in a route file. */
+        public static Writer of(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("writer '" + name + "' is not one of copy, sql");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** How a table is written. */
     public enum Mode {
@@ -78,7 +102,8 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
 
     /** A full-refresh spec with the defaults for everything but these. */
     public TableSpec(String table, String key, String ownerColumn, int batchSize) {
-        this(table, key, ownerColumn, batchSize, false, Mode.FULL, false, "", false, Conflict.SOURCE_WINS, "", "", "target");
+        this(table, key, ownerColumn, batchSize, false, Mode.FULL, false, "", false, Conflict.SOURCE_WINS, "", "", "target",
+                Writer.COPY, 8L << 20);
     }
 
     /** The key columns in order; empty when the table has no key. */

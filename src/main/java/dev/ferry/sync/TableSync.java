@@ -136,6 +136,12 @@ public final class TableSync {
         plan.warnings().forEach(progress::note);
         progress.tableStarted(result);
 
+        if (plan.spec().writer() == TableSpec.Writer.COPY) {
+            String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
+            exchange.getMessage().setBody(CopyReader.open(source, plan.copySelectSql(resume ? String.valueOf(afterKey) : null,
+                    watermarkFrom, owner), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes()));
+        }
+        exchange.getMessage().setHeader("ferryWriter", plan.spec().writer().toString());
         exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, plan.selectSql(resume, sinceWatermark));
         exchange.getMessage().setHeader(AFTER_KEY, afterKey);
         exchange.getMessage().setHeader(WATERMARK, watermarkFrom);
@@ -156,24 +162,37 @@ public final class TableSync {
                     + "; the next run resumes from the checkpoint");
         }
         TablePlan plan = run.plan(table);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
-        if (plan.spec().hasOwner()) {
-            OwnerRemap.apply(rows, plan.spec().ownerColumn(), run.ownerId());
+        Object body = exchange.getMessage().getBody();
+        int size = rowsIn(body);
+        String batchLastKey;
+        if (body instanceof CopyBatch copy) {
+            batchLastKey = copy.lastKey(); // the owner was set in the source's SELECT
+        } else {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) body;
+            if (plan.spec().hasOwner()) {
+                OwnerRemap.apply(rows, plan.spec().ownerColumn(), run.ownerId());
+            }
+            batchLastKey = rows.isEmpty() ? null : (String) rows.get(rows.size() - 1).get(TablePlan.KEY_FIELD);
         }
         String prevKey = run.result(table).lastStagedKey;
         String lastKey;
         if (plan.keyed()) {
-            lastKey = rows.isEmpty() ? prevKey : (String) rows.get(rows.size() - 1).get(TablePlan.KEY_FIELD);
+            lastKey = size == 0 ? prevKey : batchLastKey;
         } else {
             // no key: the checkpoint counts the rows read (a guard against staging a batch twice, not a resume point)
-            lastKey = String.valueOf((prevKey == null ? 0 : Long.parseLong(prevKey)) + rows.size());
+            lastKey = String.valueOf((prevKey == null ? 0 : Long.parseLong(prevKey)) + size);
         }
         exchange.getMessage().setHeader("ferryLastKey", lastKey);
         exchange.getMessage().setHeader("ferryPrevKey", prevKey);
-        exchange.getMessage().setHeader("ferryBatchRows", rows.size());
+        exchange.getMessage().setHeader("ferryBatchRows", size);
         exchange.getMessage().setHeader("ferryBatchStarted", System.nanoTime());
         exchange.getMessage().removeHeader(DEAD_LETTERED);
+    }
+
+    /** Rows in a batch body: a list of row maps (writer: sql) or a {@link CopyBatch} (writer: copy). */
+    static int rowsIn(Object body) {
+        return body instanceof CopyBatch copy ? copy.size() : ((List<?>) body).size();
     }
 
     /**
@@ -185,7 +204,7 @@ public final class TableSync {
             return;
         }
         TableResult result = exchange.getProperty(Run.PROPERTY, Run.class).result(table);
-        long rows = result.read() + exchange.getMessage().getBody(List.class).size();
+        long rows = result.read() + rowsIn(exchange.getMessage().getBody());
         long dueMillis = rows * 1000 / maxRowsPerSecond;
         long elapsedMillis = (long) (result.seconds() * 1000);
         if (dueMillis > elapsedMillis) {
@@ -247,7 +266,7 @@ public final class TableSync {
     public void afterStage(Exchange exchange, String table) {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TableResult result = run.result(table);
-        int rows = exchange.getMessage().getBody(List.class).size();
+        int rows = rowsIn(exchange.getMessage().getBody());
         int setAside = exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class);
         result.batchStaged(rows, setAside);
         result.lastStagedKey = exchange.getMessage().getHeader("ferryLastKey", String.class);

@@ -1,0 +1,60 @@
+package dev.ferry.sync;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch of rows in COPY text format, as read from the source (transforms already applied in the
+ * source's SELECT), with each row's key as text (the checkpoint): written to staging with one COPY.
+ */
+public final class CopyBatch {
+
+    private final List<byte[]> lines = new ArrayList<>();
+    private final List<String> keys = new ArrayList<>();
+    private long bytes;
+
+    void add(byte[] line, String key) {
+        lines.add(line);
+        keys.add(key);
+        bytes += line.length;
+    }
+
+    /** Rows in the batch. */
+    public int size() {
+        return lines.size();
+    }
+
+    /** Bytes of COPY text in the batch. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** The last row's key as text, or null for an empty batch or a table without a key. */
+    public String lastKey() {
+        return keys.isEmpty() ? null : keys.get(keys.size() - 1);
+    }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) as one COPY input. */
+    public byte[] data(int from, int to) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, bytes));
+        for (int i = from; i < to; i++) {
+            out.writeBytes(lines.get(i));
+        }
+        return out.toByteArray();
+    }
+
+    /** The row at {@code index} as column name to text value (for the dead-letter store). */
+    public Map<String, Object> row(int index, List<String> columns) {
+        String text = new String(lines.get(index), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> values = CopyText.fields(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size() && i < values.size(); i++) {
+            row.put(columns.get(i), values.get(i));
+        }
+        row.put(TablePlan.KEY_FIELD, keys.get(index));
+        return row;
+    }
+}
