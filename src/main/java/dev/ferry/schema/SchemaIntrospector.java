@@ -37,8 +37,9 @@ public final class SchemaIntrospector {
         long oid;
         String schema;
         String rel;
+        boolean partitioned;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "SELECT c.oid, n.nspname, c.relname, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -48,6 +49,7 @@ public final class SchemaIntrospector {
                 oid = rs.getLong(1);
                 schema = rs.getString(2);
                 rel = rs.getString(3);
+                partitioned = rs.getBoolean(4);
             }
         }
         List<Column> columns = new ArrayList<>();
@@ -122,7 +124,7 @@ public final class SchemaIntrospector {
             }
         }
         return Optional.of(new TableInfo(schema, rel, List.copyOf(columns), List.copyOf(pk), List.copyOf(sequences),
-                referenced, List.copyOf(uniqueKeys)));
+                referenced, List.copyOf(uniqueKeys), partitioned));
     }
 
     /** The ordinary and partitioned tables of a schema (partitions are synced through their parent), by name. */

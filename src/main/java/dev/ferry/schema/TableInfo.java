@@ -9,7 +9,8 @@ import java.util.Optional;
  * non-partial index on plain columns, primary key included).
  */
 public record TableInfo(String schema, String name, List<Column> columns, List<String> primaryKey,
-                        List<SequenceUse> sequences, boolean referencedByOthers, List<List<String>> uniqueKeys) {
+                        List<SequenceUse> sequences, boolean referencedByOthers, List<List<String>> uniqueKeys,
+                        boolean partitioned) {
 
     /** A sequence that feeds a column (through its default or as an identity). */
     public record SequenceUse(String column, String sequence) {
@@ -32,6 +33,15 @@ public record TableInfo(String schema, String name, List<Column> columns, List<S
         }
         return uniqueKeys.stream().filter(k -> k.stream().allMatch(n -> column(n).map(Column::notNull).orElse(false)))
                 .findFirst().orElse(List.of());
+    }
+
+    /**
+     * How to name the table's own rows in a query: {@code ONLY schema.name} for an ordinary table (an
+     * inheritance parent's children are tables of their own), {@code schema.name} for a partitioned one
+     * (its rows are its partitions').
+     */
+    public String rows() {
+        return (partitioned ? "" : "ONLY ") + dev.ferry.db.Sql.qualified(schema, name);
     }
 
     /** schema.name, for messages. */

@@ -82,8 +82,7 @@ public final class DryRun {
     private static String hashSql(TablePlan plan, boolean sourceSide, String ownerLiteral) {
         String row = plan.columns().stream().map(c -> column(plan, c, sourceSide, ownerLiteral))
                 .collect(Collectors.joining(", "));
-        String table = sourceSide ? Sql.qualified(plan.sourceSchema(), plan.sourceName())
-                : Sql.qualified(plan.target().schema(), plan.target().name());
+        String table = sourceSide ? plan.sourceRows() : plan.targetRows();
         String hash = "md5(ROW(" + row + ")::text)";
         String key = plan.keyed() ? plan.keyText(null) : hash; // no key: a row is known by its content
         return "SELECT " + key + " COLLATE \"C\", " + hash + " FROM " + table + " ORDER BY 1";

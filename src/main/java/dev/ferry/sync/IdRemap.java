@@ -109,7 +109,7 @@ public final class IdRemap {
             s.executeUpdate("INSERT INTO ferry.id_map (table_name, source_id, target_id, run_id) SELECT " + table
                     + ", q.sid, q.tid::text, " + Sql.literal(runId) + " FROM (SELECT s." + id + "::text AS sid, coalesce(t."
                     + id + ", old." + id + ", " + newId + ") AS tid FROM " + plan.stagingTable() + " s LEFT JOIN "
-                    + plan.targetTable() + " t ON " + natural + " LEFT JOIN ferry.id_map pm ON pm.table_name = " + table
+                    + plan.targetRows() + " t ON " + natural + " LEFT JOIN ferry.id_map pm ON pm.table_name = " + table
                     + " AND pm.source_id = s." + id + "::text LEFT JOIN " + plan.targetTable() + " old ON old." + id
                     + " = CAST(pm.target_id AS " + idType + ") ORDER BY s." + id + ") q WHERE q.tid IS NOT NULL "
                     + "ON CONFLICT (table_name, source_id) DO UPDATE SET target_id = EXCLUDED.target_id, run_id = EXCLUDED.run_id");

@@ -49,7 +49,7 @@ public final class Merge {
     /** Merges staging into the target table; {@code deadKeys} are the keys set aside (never deleted). */
     public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys) throws SQLException {
         TableSpec spec = plan.spec();
-        String target = plan.targetTable();
+        String target = plan.targetRows(); // ONLY for an ordinary table: an inheritance child is a table of its own
         String staging = plan.stagingTable();
         String table = Sql.literal(plan.name());
         String newest = spec.newestColumnOrCursor();
@@ -75,7 +75,7 @@ public final class Merge {
             s.execute("CREATE INDEX ON ferry_merge (k)");
             s.execute("ANALYZE ferry_merge");
             boolean identity = plan.columns().stream().anyMatch(Column::identityAlways);
-            long inserted = s.executeUpdate("INSERT INTO " + target + " (" + plan.columnNames() + ")"
+            long inserted = s.executeUpdate("INSERT INTO " + plan.targetTable() + " (" + plan.columnNames() + ")"
                     + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + prefixed("s", plan.columns())
                     + " FROM " + staging + " s JOIN ferry_merge m ON m.k = " + plan.keyText("s") + " WHERE m.action = 'insert'");
             List<Column> settable = plan.columns().stream()
@@ -131,7 +131,7 @@ public final class Merge {
      */
     public static long mismatches(Connection c, TablePlan plan) throws SQLException {
         try (Statement s = c.createStatement()) {
-            return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.targetTable() + " t ON m.k = "
+            return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.targetRows() + " t ON m.k = "
                     + plan.keyText("t") + " WHERE m.action IN ('insert', 'update') AND " + plan.rowHash("t") + " <> m.sh");
         }
     }

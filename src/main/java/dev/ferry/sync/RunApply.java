@@ -87,15 +87,21 @@ public final class RunApply {
                     s.execute("ALTER TABLE " + fk.child() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
                 }
                 List<String> withTriggers = new ArrayList<>();
+                List<String> rules = new ArrayList<>();
                 for (TablePlan plan : plans) {
                     if (hasUserTriggers(c, plan)) {
                         withTriggers.add(plan.targetTable());
                         s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE TRIGGER USER");
                     }
+                    // rewrite rules (an INSTEAD rule routing an inheritance parent's inserts to its children)
+                    for (String rule : rules(c, plan)) {
+                        rules.add("ALTER TABLE " + plan.targetTable() + " ENABLE RULE " + Sql.ident(rule));
+                        s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE RULE " + Sql.ident(rule));
+                    }
                 }
                 List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL).toList();
                 if (!full.isEmpty()) {
-                    s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetTable).toList()));
+                    s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetRows).toList()));
                 }
                 Map<String, Long> written = new LinkedHashMap<>();
                 Map<String, String> effects = new LinkedHashMap<>();
@@ -143,6 +149,9 @@ public final class RunApply {
                 }
                 for (String table : withTriggers) {
                     s.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
+                }
+                for (String enable : rules) {
+                    s.execute(enable);
                 }
 
                 for (TablePlan plan : plans) {
@@ -236,6 +245,21 @@ public final class RunApply {
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /** The table's rewrite rules that are enabled (views' _RETURN rules are not in pg_rules). */
+    private static List<String> rules(Connection c, TablePlan plan) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.rulename FROM pg_rewrite r WHERE r.ev_class = ?::regclass "
+                + "AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'D' ORDER BY r.rulename")) {
+            ps.setString(1, plan.targetTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     static List<String> deadLetterKeys(Connection c, String table, String stagingId) throws SQLException {

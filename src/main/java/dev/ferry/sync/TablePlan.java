@@ -237,8 +237,19 @@ public final class TablePlan {
                 + "|key=" + String.join(",", spec.keyColumns()) + "|mode=" + spec.mode() + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
     }
 
+    /** The source table's own rows (ONLY for an ordinary table: an inheritance child is a table of its own). */
     private String sourceTable() {
-        return Sql.qualified(source.schema(), source.name());
+        return source.rows();
+    }
+
+    /** The source table's own rows, for reads (see {@link TableInfo#rows()}). */
+    public String sourceRows() {
+        return source.rows();
+    }
+
+    /** The target table's own rows, for reads, updates and deletes (see {@link TableInfo#rows()}). */
+    public String targetRows() {
+        return target.rows();
     }
 
     /** The target table, schema-qualified and quoted. */
@@ -388,9 +399,10 @@ public final class TablePlan {
         if (sinceWatermark) {
             where.add(watermarkCondition(":#" + TableSync.WATERMARK));
         }
-        return "SELECT " + textColumnList() + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
+        // ORDER BY the columns themselves (s.id), not the text aliases the select list gives them
+        return "SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + " FROM " + sourceTable() + " s"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
+                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
     /**
@@ -412,9 +424,9 @@ public final class TablePlan {
         if (watermark != null) {
             where.add(watermarkCondition(Sql.literal(watermark)));
         }
-        return "SELECT " + select + ", " + keyText(null) + " AS " + KEY_FIELD + " FROM " + sourceTable()
+        return "SELECT " + select + ", " + keyText("s") + " AS " + KEY_FIELD + " FROM " + sourceTable() + " s"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", "));
+                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
     /** The COPY into staging of rows in {@link #copySelectSql} order (less the key). */
@@ -490,7 +502,7 @@ public final class TablePlan {
                         ? "CAST(" + ownerLiteral + " AS " + c.type() + ")" : Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0) FROM "
-                + (sourceSide ? sourceTable() : targetTable())
+                + (sourceSide ? sourceTable() : targetRows())
                 + (excludeKeys && keyed() ? " WHERE NOT (" + keyText(null) + " = ANY (?))" : "");
         // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,
         // and every rewritten value was resolved through the map or set aside)

@@ -111,8 +111,11 @@ public final class TableSync {
         try (Connection c = source.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(plan.countSql(resume, sinceWatermark))) {
                 int i = 1;
-                if (resume) {
-                    ps.setObject(i++, afterKey);
+                if (resume) { // the key condition names the checkpoint once per key column
+                    int uses = plan.spec().keyColumns().size();
+                    for (int u = 0; u < uses; u++) {
+                        ps.setObject(i++, afterKey);
+                    }
                 }
                 if (sinceWatermark) {
                     ps.setString(i, watermarkFrom);
