@@ -37,6 +37,10 @@ public final class ScaffoldCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite files that exist.")
     boolean force;
 
+    @Option(names = "--rules", description = "Suggest data rules for columns whose names or values look personal "
+            + "(email, phone, name, address, ip, ids).")
+    boolean rules;
+
     @Override
     public Integer call() {
         Path folder = out != null ? out : FerryApp.home().resolve("routes/tables");
@@ -57,7 +61,8 @@ public final class ScaffoldCommand implements Callable<Integer> {
                     System.err.println("kept " + file + " (exists; --force overwrites)");
                     continue;
                 }
-                Files.writeString(file, route(qualified, table, catalogue.foreignKeys(qualified)));
+                Map<String, String> suggested = rules ? dev.ferry.schema.PersonalData.suggest(app.source(), table) : Map.of();
+                Files.writeString(file, route(qualified, table, catalogue.foreignKeys(qualified), suggested));
                 written++;
             }
             System.err.println("wrote " + written + " route file(s) to " + folder);
@@ -69,7 +74,8 @@ public final class ScaffoldCommand implements Callable<Integer> {
     }
 
     /** The templated route of one table. */
-    static String route(String name, TableInfo table, List<SchemaIntrospector.ForeignKey> foreignKeys) {
+    static String route(String name, TableInfo table, List<SchemaIntrospector.ForeignKey> foreignKeys,
+                        Map<String, String> suggested) {
         StringBuilder y = new StringBuilder();
         y.append("# ").append(table.displayName()).append(" (scaffolded from the source; edit freely)\n");
         y.append("# columns:\n");
@@ -94,6 +100,11 @@ public final class ScaffoldCommand implements Callable<Integer> {
         y.append("    parameters:\n");
         y.append("      - name: table\n        value: ").append(name).append('\n');
         y.append("      - name: key\n        value: \"").append(String.join(", ", key)).append("\"\n");
+        if (!suggested.isEmpty()) {
+            y.append("      # data rules suggested for columns that look personal: review them\n");
+            y.append("      - name: rules\n        value: \"").append(String.join("; ", suggested.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue()).toList()).replace("\"", "\\\"")).append("\"\n");
+        }
         return y.toString();
     }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code ferry verify}: the after-sync comparison alone; exit 0 when every table is equal, 1 listing the others. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compares each table's development rows with the transformed production rows (count and checksum "
-                + "over every row, dead letters left out).")
+                + "over every row, dead letters left out); with --pii, checks that no value a data rule covers leaked.")
 public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--tables", split = ",", paramLabel = "a,b", description = "Only these tables (default: every table route).")
@@ -32,6 +32,10 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--owner-id", paramLabel = "N", description = "Owner id the synced rows carry (default: the last run's).")
     String ownerId;
+
+    @Option(names = "--pii", description = "Leak check instead: fail when any source value of a rule-covered column "
+            + "appears in the target's column.")
+    boolean pii;
 
     @Override
     public Integer call() {
@@ -48,6 +52,19 @@ public final class VerifyCommand implements Callable<Integer> {
                 specs.add(spec);
             }
             List<TablePlan> plans = runner.plan(specs);
+            if (pii) {
+                List<dev.ferry.sync.LeakCheck.Leak> leaks = new dev.ferry.sync.LeakCheck(app.source(), app.target())
+                        .check(plans, System.err);
+                if (plans.stream().allMatch(p -> p.rules().values().stream().noneMatch(r -> r.covers()))) {
+                    System.err.println("no table has a data rule: nothing to check");
+                }
+                if (!leaks.isEmpty()) {
+                    System.err.println("source values found in the target: " + String.join(", ", leaks.stream()
+                            .map(l -> l.table() + "." + l.column()).toList()));
+                    return ExitCodes.FAILED;
+                }
+                return ExitCodes.SUCCESS;
+            }
             SnapshotDataSource snapshot = app.bean("snapshotSource", SnapshotDataSource.class);
             Verifier verifier = new Verifier(snapshot, app.target());
             String owner = ownerId != null ? ownerId : verifier.lastOwner();

@@ -43,8 +43,8 @@ public final class DryRun {
         try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
             s.setAutoCommit(false); // a cursor, not the whole table in memory
             t.setAutoCommit(false);
-            try (PreparedStatement ps = s.prepareStatement(hashSql(plan, true, owner));
-                 PreparedStatement pt = t.prepareStatement(hashSql(plan, false, null))) {
+            try (PreparedStatement ps = s.prepareStatement(plan.hashSql(true, owner));
+                 PreparedStatement pt = t.prepareStatement(plan.hashSql(false, null))) {
                 ps.setFetchSize(5000);
                 pt.setFetchSize(5000);
                 t.setReadOnly(true);
@@ -77,22 +77,6 @@ public final class DryRun {
             }
         }
         return new TableEffect(plan.name(), sourceRows, inserts, updates, deletes);
-    }
-
-    private static String hashSql(TablePlan plan, boolean sourceSide, String ownerLiteral) {
-        String row = plan.columns().stream().map(c -> column(plan, c, sourceSide, ownerLiteral))
-                .collect(Collectors.joining(", "));
-        String table = sourceSide ? plan.sourceRows() : plan.targetRows();
-        String hash = "md5(ROW(" + row + ")::text)";
-        String key = plan.keyed() ? plan.keyText(null) : hash; // no key: a row is known by its content
-        return "SELECT " + key + " COLLATE \"C\", " + hash + " FROM " + table + " ORDER BY 1";
-    }
-
-    private static String column(TablePlan plan, Column c, boolean sourceSide, String ownerLiteral) {
-        if (sourceSide && plan.spec().hasOwner() && c.name().equals(plan.spec().ownerColumn())) {
-            return "CAST(" + ownerLiteral + " AS " + c.type() + ")";
-        }
-        return Sql.ident(c.name());
     }
 
     /** The plan as text: order, owner, and per table the effect. */

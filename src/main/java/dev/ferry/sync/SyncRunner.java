@@ -73,12 +73,33 @@ public final class SyncRunner {
                         resolve(p.getOrDefault("newestColumn", "")), resolve(p.getOrDefault("naturalKey", "")),
                         resolve(p.getOrDefault("newIds", "target")),
                         TableSpec.Writer.of(resolve(p.getOrDefault("writer", "copy"))),
-                        Long.parseLong(resolve(p.getOrDefault("batchBytes", String.valueOf(8L << 20))))));
+                        Long.parseLong(resolve(p.getOrDefault("batchBytes", String.valueOf(8L << 20)))),
+                        resolve(p.getOrDefault("rules", "")), resolve(p.getOrDefault("where", "")),
+                        Long.parseLong(blankAs(resolve(p.getOrDefault("limit", "0")), "0")),
+                        Double.parseDouble(blankAs(resolve(p.getOrDefault("percent", "0")), "0")),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("withParents", "false")))));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("route " + route.getRouteId() + ": " + e.getMessage(), e);
             }
         }
         return specs;
+    }
+
+    private String rulesSecret() {
+        String secret;
+        try {
+            secret = camel.resolvePropertyPlaceholders("{{ferry.rules.secret:}}");
+        } catch (RuntimeException e) {
+            secret = "";
+        }
+        if (!secret.isBlank()) {
+            Redactor.registerSecret(secret);
+        }
+        return secret.trim();
+    }
+
+    private static String blankAs(String value, String otherwise) {
+        return value.isBlank() ? otherwise : value;
     }
 
     private String resolve(Object value) {
@@ -121,6 +142,23 @@ public final class SyncRunner {
             parents.put(withRewrites, refs);
         }
         plans = remapped;
+        Map<String, List<SchemaIntrospector.ForeignKey>> sourceKeys = new LinkedHashMap<>();
+        for (TablePlan plan : plans) {
+            sourceKeys.put(plan.name(), sourceCatalogue.foreignKeys(plan.sourceSchema() + "." + plan.sourceName()));
+        }
+        Map<String, String> filters = Subsets.filters(plans, sourceKeys);
+        String secret = rulesSecret();
+        List<TablePlan> reading = new ArrayList<>();
+        for (TablePlan plan : plans) {
+            if (secret.isEmpty() && Rules.needsSecret(plan.rules())) {
+                throw new PlanException("the rules of " + plan.name() + " pseudonymise with HMAC-SHA256 and need a key: set "
+                        + "FERRY_RULES_SECRET (the same value every night gives the same fake values)");
+            }
+            TablePlan read = plan.reading(filters.get(plan.name()), secret);
+            reading.add(read);
+            parents.put(read, parents.remove(plan));
+        }
+        plans = reading;
         return parentsFirst(plans, parents);
     }
 

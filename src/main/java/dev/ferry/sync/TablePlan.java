@@ -26,15 +26,40 @@ public final class TablePlan {
     private final List<Column> columns;
     private final List<String> warnings;
     private final java.util.Map<String, String> remapped;
+    private final java.util.Map<String, Rules.Rule> rules;
+    private final String filter;
+    private final String secret;
 
     private TablePlan(TableSpec spec, TableInfo source, TableInfo target, List<Column> columns, List<String> warnings,
-                      java.util.Map<String, String> remapped) {
+                      java.util.Map<String, String> remapped, java.util.Map<String, Rules.Rule> rules, String filter,
+                      String secret) {
         this.spec = spec;
         this.source = source;
         this.target = target;
         this.columns = columns;
         this.warnings = warnings;
         this.remapped = remapped;
+        this.rules = rules;
+        this.filter = filter;
+        this.secret = secret;
+    }
+
+    /**
+     * This plan reading only the source rows that match {@code filter} (an SQL condition on the source
+     * row aliased {@code s}; null for every row), with the rules' HMAC keyed by {@code secret}.
+     */
+    public TablePlan reading(String filter, String secret) {
+        return new TablePlan(spec, source, target, columns, warnings, remapped, rules, filter, secret);
+    }
+
+    /** The source condition the read applies (where, limit, percent, parents), or null for every row. */
+    public String filter() {
+        return filter;
+    }
+
+    /** The data rules by column (empty: every value as it is). */
+    public java.util.Map<String, Rules.Rule> rules() {
+        return rules;
     }
 
     /**
@@ -42,7 +67,8 @@ public final class TablePlan {
      * table (route name) whose map rewrites it (the table itself for its own key).
      */
     public TablePlan remapping(java.util.Map<String, String> columnsToTables) {
-        return new TablePlan(spec, source, target, columns, warnings, java.util.Map.copyOf(columnsToTables));
+        return new TablePlan(spec, source, target, columns, warnings, java.util.Map.copyOf(columnsToTables), rules, filter,
+                secret);
     }
 
     /** Columns rewritten through id maps (column to the table whose map rewrites it); empty for most tables. */
@@ -113,7 +139,46 @@ public final class TablePlan {
             throw new PlanException("owner column " + t + "." + spec.ownerColumn()
                     + " is not a column of both databases: fix 'ownerColumn' in the table's route file");
         }
-        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings), java.util.Map.of());
+        java.util.Map<String, Rules.Rule> rules;
+        try {
+            rules = Rules.parse(spec.rules());
+        } catch (IllegalArgumentException e) {
+            throw new PlanException("rules of " + t + ": " + e.getMessage());
+        }
+        checkRules(spec, t, source, target, columns, rules);
+        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings), java.util.Map.of(),
+                java.util.Map.copyOf(rules), null, "");
+    }
+
+    private static void checkRules(TableSpec spec, String t, TableInfo source, TableInfo target, List<Column> columns,
+                                   java.util.Map<String, Rules.Rule> rules) throws PlanException {
+        for (var rule : rules.entrySet()) {
+            String c = rule.getKey();
+            if (source.column(c).isEmpty()) {
+                throw new PlanException("rules of " + t + " name column " + c + ", which the source table does not have");
+            }
+            if (spec.hasOwner() && c.equals(spec.ownerColumn())) {
+                throw new PlanException("column " + t + "." + c + " is the owner column and has a rule: drop one of them");
+            }
+            if (spec.keyColumns().contains(c) && rule.getValue().covers()) {
+                throw new PlanException("column " + t + "." + c + " is part of the key and cannot take the rule "
+                        + rule.getValue() + ": the key orders the read and marks the checkpoint");
+            }
+            if (!rule.getValue().keepsUnique() && target.uniqueKeys().stream().anyMatch(k -> k.contains(c))) {
+                throw new PlanException("column " + t + "." + c + " is unique in the target but the rule " + rule.getValue()
+                        + " may give two rows the same value: use email or hash (unique as their input), or drop the "
+                        + "unique index in development");
+            }
+        }
+        if (spec.strict()) {
+            for (Column c : source.columns()) {
+                if (!rules.containsKey(c.name()) && !spec.keyColumns().contains(c.name())
+                        && !(spec.hasOwner() && c.name().equals(spec.ownerColumn())) && !c.generated()) {
+                    throw new PlanException("column " + t + "." + c.name() + " has no rule and the table is strict: "
+                            + "add one to its route file ('" + c.name() + ": keep' if it may leave production as it is)");
+                }
+            }
+        }
     }
 
     private static void checkMode(TableSpec spec, String t, List<Column> columns, TableInfo target) throws PlanException {
@@ -258,11 +323,36 @@ public final class TablePlan {
     }
 
     /**
+     * The value a column takes on the way out of the source, as an SQL expression over the source row
+     * {@code s}: the owner's id ({@code ownerLiteral}, when given), the column's rule, or the column itself.
+     */
+    private String sourceExpr(Column c, String ownerLiteral) {
+        if (ownerLiteral != null && spec.hasOwner() && c.name().equals(spec.ownerColumn())) {
+            return "CAST(" + ownerLiteral + " AS " + c.type() + ")";
+        }
+        Rules.Rule rule = rules.get(c.name());
+        if (rule != null && rule.covers()) {
+            return "CAST(" + Rules.expression(rule, "s", c.name(), secret) + " AS " + c.type() + ")";
+        }
+        return "s." + Sql.ident(c.name());
+    }
+
+    /** FROM the source's own rows, aliased s, with the plan's filter and these conditions. */
+    private String sourceFromWhere(List<String> conditions) {
+        List<String> where = new ArrayList<>();
+        if (filter != null) {
+            where.add("(" + filter + ")");
+        }
+        where.addAll(conditions);
+        return " FROM " + sourceTable() + " s" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+    }
+
+    /**
      * The read's select list: every column as its text output (what pg_dump and COPY carry), so that
      * any type (enum, domain, array, range, money, interval, tsvector, ...) arrives exactly as it left.
      */
     private String textColumnList() {
-        return columns.stream().map(c -> Sql.ident(c.name()) + "::text AS " + Sql.ident(c.name()))
+        return columns.stream().map(c -> sourceExpr(c, null) + "::text AS " + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
     }
 
@@ -332,7 +422,7 @@ public final class TablePlan {
         if (sinceWatermark) {
             where.add(watermarkCondition("?"));
         }
-        return "SELECT count(*) FROM " + sourceTable() + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+        return "SELECT count(*)" + sourceFromWhere(where);
     }
 
     private String watermarkCondition(String parameter) {
@@ -341,13 +431,13 @@ public final class TablePlan {
 
     /** incremental: the high-water mark of the source as text (the largest cursor value in the snapshot). */
     public String watermarkSql() {
-        return "SELECT max(" + Sql.ident(spec.cursor()) + ")::text FROM " + sourceTable();
+        return "SELECT max(s." + Sql.ident(spec.cursor()) + ")::text" + sourceFromWhere(List.of());
     }
 
     /** The key columns of the source, for COPY (incremental deletes compare key sets). */
     public String sourceKeysSql() {
-        return "SELECT " + spec.keyColumns().stream().map(Sql::ident).collect(Collectors.joining(", ")) + " FROM "
-                + sourceTable();
+        return "SELECT " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "))
+                + sourceFromWhere(List.of());
     }
 
     /** The table in the target's ferry schema that holds the source's keys (incremental deletes). */
@@ -390,7 +480,7 @@ public final class TablePlan {
     /** The streaming read; {@code sinceWatermark}: only rows whose cursor is past the high-water mark. */
     public String selectSql(boolean resume, boolean sinceWatermark) {
         if (!keyed()) {
-            return "SELECT " + textColumnList() + " FROM " + sourceTable();
+            return "SELECT " + textColumnList() + sourceFromWhere(List.of());
         }
         List<String> where = new ArrayList<>();
         if (resume) {
@@ -400,8 +490,7 @@ public final class TablePlan {
             where.add(watermarkCondition(":#" + TableSync.WATERMARK));
         }
         // ORDER BY the columns themselves (s.id), not the text aliases the select list gives them
-        return "SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + " FROM " + sourceTable() + " s"
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        return "SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
@@ -411,11 +500,10 @@ public final class TablePlan {
      * watermark inlined as literals (COPY takes no parameters).
      */
     public String copySelectSql(String afterKey, String watermark, String ownerLiteral) {
-        String select = columns.stream().map(c -> spec.hasOwner() && c.name().equals(spec.ownerColumn())
-                ? "CAST(" + ownerLiteral + " AS " + c.type() + ") AS " + Sql.ident(c.name()) : Sql.ident(c.name()))
+        String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         if (!keyed()) {
-            return "SELECT " + select + " FROM " + sourceTable();
+            return "SELECT " + select + sourceFromWhere(List.of());
         }
         List<String> where = new ArrayList<>();
         if (afterKey != null) {
@@ -424,9 +512,21 @@ public final class TablePlan {
         if (watermark != null) {
             where.add(watermarkCondition(Sql.literal(watermark)));
         }
-        return "SELECT " + select + ", " + keyText("s") + " AS " + KEY_FIELD + " FROM " + sourceTable() + " s"
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        return "SELECT " + select + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The dry run's (key, row hash) stream in key text order: the source side as the read would carry it
+     * (owner, rules, filter), the target side as it is.
+     */
+    public String hashSql(boolean sourceSide, String ownerLiteral) {
+        String row = columns.stream().map(c -> sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))
+                .collect(Collectors.joining(", "));
+        String hash = "md5(ROW(" + row + ")::text)";
+        String key = keyed() ? keyText("s") : hash; // no key: a row is known by its content
+        return "SELECT " + key + " COLLATE \"C\", " + hash + (sourceSide ? sourceFromWhere(List.of())
+                : " FROM " + targetRows() + " s") + " ORDER BY 1";
     }
 
     /** The COPY into staging of rows in {@link #copySelectSql} order (less the key). */
@@ -498,12 +598,12 @@ public final class TablePlan {
      */
     public String checksumSql(boolean sourceSide, String ownerLiteral, boolean excludeKeys) {
         String row = columns.stream().filter(c -> !remapped.containsKey(c.name()))
-                .map(c -> sourceSide && spec.hasOwner() && c.name().equals(spec.ownerColumn())
-                        ? "CAST(" + ownerLiteral + " AS " + c.type() + ")" : Sql.ident(c.name()))
+                .map(c -> sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
-        return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0) FROM "
-                + (sourceSide ? sourceTable() : targetRows())
-                + (excludeKeys && keyed() ? " WHERE NOT (" + keyText(null) + " = ANY (?))" : "");
+        List<String> where = excludeKeys && keyed() ? List.of("NOT (" + keyText("s") + " = ANY (?))") : List.of();
+        return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0)"
+                + (sourceSide ? sourceFromWhere(where) : " FROM " + targetRows() + " s"
+                        + (where.isEmpty() ? "" : " WHERE " + where.get(0)));
         // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,
         // and every rewritten value was resolved through the map or set aside)
     }

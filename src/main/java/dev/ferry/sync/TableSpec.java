@@ -23,10 +23,16 @@ import java.util.Locale;
  * @param newIds           natural keys: a source row with no match gets the target's next id ("target") or keeps its own ("source")
  * @param writer           how batches reach staging: COPY (default) or camel-sql batch inserts
  * @param batchBytes       copy: a batch also ends at this many bytes of row text
+ * @param rules            per-column data rules ({@link Rules}), applied in the source's SELECT
+ * @param where            subset: an SQL condition on the source rows (empty: every row)
+ * @param limit            subset: at most this many rows, the first in key order (0: no limit)
+ * @param percent          subset: this share of rows, chosen by a hash of the key (0: all)
+ * @param withParents      subset: the rows the selected rows reference come too, transitively
  */
 public record TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict, Mode mode,
                         boolean deleteMissing, String cursor, boolean propagateDeletes, Conflict conflict,
-                        String newestColumn, String naturalKey, String newIds, Writer writer, long batchBytes) {
+                        String newestColumn, String naturalKey, String newIds, Writer writer, long batchBytes,
+                        String rules, String where, long limit, double percent, boolean withParents) {
 
     /** How batches are written to staging. */
     public enum Writer {
@@ -103,7 +109,7 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
     /** A full-refresh spec with the defaults for everything but these. */
     public TableSpec(String table, String key, String ownerColumn, int batchSize) {
         this(table, key, ownerColumn, batchSize, false, Mode.FULL, false, "", false, Conflict.SOURCE_WINS, "", "", "target",
-                Writer.COPY, 8L << 20);
+                Writer.COPY, 8L << 20, "", "", 0, 0, false);
     }
 
     /** The key columns in order; empty when the table has no key. */
@@ -121,6 +127,11 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
             return List.of();
         }
         return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Whether the table carries a subset of its rows (where, limit or percent). */
+    public boolean subset() {
+        return (where != null && !where.isBlank()) || limit > 0 || percent > 0;
     }
 
     /** Whether this table remaps ownership. */

@@ -17,6 +17,7 @@ public final class Cli {
     private final String source;
     private final String target;
     private String output = "";
+    private final Map<String, String> extra = new java.util.LinkedHashMap<>();
 
     /** Commands from {@code source} to {@code target}. */
     public Cli(TestPostgres pg, String source, String target) {
@@ -25,11 +26,18 @@ public final class Cli {
         this.target = target;
     }
 
+    /** Sets a configuration property (as a system property) for every later command. */
+    public Cli with(String property, String value) {
+        extra.put(property, value);
+        return this;
+    }
+
     /** Runs {@code ferry args...}; returns the exit code. */
     public int run(String... args) {
-        Map<String, String> props = Map.of("ferry.source.url", pg.url(source), "ferry.source.user", pg.user(),
+        Map<String, String> props = new java.util.LinkedHashMap<>(extra);
+        props.putAll(Map.of("ferry.source.url", pg.url(source), "ferry.source.user", pg.user(),
                 "ferry.source.password", pg.password(), "ferry.target.url", pg.url(target), "ferry.target.user", pg.user(),
-                "ferry.target.password", pg.password());
+                "ferry.target.password", pg.password()));
         props.forEach(System::setProperty);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream both = new PrintStream(buffer, true, StandardCharsets.UTF_8);
