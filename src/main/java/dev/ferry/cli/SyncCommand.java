@@ -31,7 +31,7 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--owner-email", paramLabel = "E", description = "Development user (by email) that owns the synced rows.")
     String ownerEmail;
 
-    @Option(names = "--yes", description = "Confirm the full refresh without asking.")
+    @Option(names = "--yes", description = "Confirm the sync without asking.")
     boolean yes;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write the run's JSON report to FILE.")
@@ -45,6 +45,10 @@ public final class SyncCommand implements Callable<Integer> {
 
     @Option(names = "--failed-only", description = "Only the tables that did not end SUCCESS in the last run.")
     boolean failedOnly;
+
+    @Option(names = "--no-verify", description = "Skip the count and checksum comparison with the source before the "
+            + "apply commits (faster; constraints, staging and atomicity stay).")
+    boolean noVerify;
 
     @Option(names = "--allow-production-target", paramLabel = "DB",
             description = "Write into DB even though it is marked as production (ferry.role) or matches the production hosts.")
@@ -62,6 +66,9 @@ public final class SyncCommand implements Callable<Integer> {
         options.debug = debug;
         options.dryRun = dryRun;
         options.failedOnly = failedOnly;
+        if (noVerify) {
+            options.overrides.put("ferry.verify", "false");
+        }
         options.allowProductionTarget = allowProductionTarget;
         if (dryRun) {
             options.yes = true; // nothing is written: nothing to confirm

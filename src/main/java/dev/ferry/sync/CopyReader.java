@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -14,61 +17,93 @@ import org.postgresql.copy.CopyOut;
 
 /**
  * The COPY read of a table (writer: copy): {@code COPY (SELECT ...) TO STDOUT} in the run's snapshot,
- * in key order, with the owner set in the SELECT itself, cut into batches of at most {@code rows} rows
- * and {@code bytes} bytes as the rows stream in. Only one batch is held at a time.
+ * in key order, with owner and rules applied in the SELECT itself, cut into batches of at most
+ * {@code rows} rows and {@code bytes} bytes as the rows stream in. A reader thread fills the next batch
+ * while the current one is written (at most {@link #AHEAD} batches wait), so the source and the target
+ * work at the same time and memory stays bounded. The reader thread alone uses the connection.
  */
 public final class CopyReader implements Iterator<CopyBatch>, Closeable {
 
-    private final Connection connection;
-    private final CopyOut copy;
-    private final boolean keyed;
-    private final int rows;
-    private final long bytes;
-    private byte[] pending;
-    private boolean done;
+    /** Batches read ahead of the one being written. */
+    static final int AHEAD = 2;
+    private static final Object END = new Object();
 
-    private CopyReader(Connection connection, CopyOut copy, boolean keyed, int rows, long bytes) {
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
+    private final Thread reader;
+    private final Connection connection;
+    private volatile boolean closing;
+    private Object next;
+
+    private CopyReader(Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table) {
         this.connection = connection;
-        this.copy = copy;
-        this.keyed = keyed;
-        this.rows = rows;
-        this.bytes = bytes;
+        this.reader = new Thread(() -> read(copy, keyed, Math.max(1, rows), Math.max(1, bytes)), "ferry-read-" + table);
+        this.reader.setDaemon(true);
     }
 
     /** Starts the COPY of {@code sql} (whose last column is the key as text when {@code keyed}) on a snapshot connection. */
-    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes) throws SQLException {
+    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table)
+            throws SQLException {
         Connection c = snapshot.getConnection();
         try {
             CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
-            return new CopyReader(c, copy, keyed, Math.max(1, rows), Math.max(1, bytes));
+            CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table);
+            r.reader.start();
+            return r;
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
     }
 
-    @Override
-    public boolean hasNext() {
-        if (pending == null && !done) {
-            pending = read();
+    private void read(CopyOut copy, boolean keyed, int rows, long bytes) {
+        Object last = END;
+        try {
+            byte[] line = copy.readFromCopy();
+            while (line != null && !closing) {
+                CopyBatch batch = new CopyBatch();
+                while (line != null && batch.size() < rows && (batch.size() == 0 || batch.bytes() + line.length <= bytes)) {
+                    add(batch, line, keyed);
+                    line = copy.readFromCopy();
+                }
+                while (!closing && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                    // the writer is busy: wait (bounded memory)
+                }
+            }
+        } catch (SQLException e) {
+            last = closing ? END : new IllegalStateException("reading the source failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            last = e;
+        } finally {
+            try {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            } catch (SQLException ignored) {
+                // the connection may be gone
+            }
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the pool discards a broken connection
+            }
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already closed
+            }
+            try {
+                while (!closing && !queue.offer(last, 100, TimeUnit.MILLISECONDS)) {
+                    // wait for room for the end marker
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return pending != null;
     }
 
-    @Override
-    public CopyBatch next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        CopyBatch batch = new CopyBatch();
-        while (pending != null && batch.size() < rows && (batch.size() == 0 || batch.bytes() + pending.length <= bytes)) {
-            add(batch, pending);
-            pending = read();
-        }
-        return batch;
-    }
-
-    private void add(CopyBatch batch, byte[] line) {
+    private static void add(CopyBatch batch, byte[] line, boolean keyed) {
         if (!keyed) {
             batch.add(line, null);
             return;
@@ -86,37 +121,50 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         batch.add(row, key);
     }
 
-    private byte[] read() {
-        try {
-            byte[] line = copy.readFromCopy();
-            if (line == null) {
-                done = true;
-                close();
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            try {
+                next = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the source", e);
             }
-            return line;
-        } catch (SQLException e) {
-            done = true;
-            close();
-            throw new IllegalStateException("reading the source failed: " + e.getMessage(), e);
         }
+        if (next instanceof RuntimeException failure) {
+            next = END;
+            throw failure;
+        }
+        return next != END;
     }
 
     @Override
-    public void close() {
-        try {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        } catch (SQLException ignored) {
-            // the connection may be gone; closing it below is all that is left
+    public CopyBatch next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
         }
+        CopyBatch batch = (CopyBatch) next;
+        next = null;
+        return batch;
+    }
+
+    /** Stops the read early (a failed or stopped table): cancels the COPY on the server and waits for the reader. */
+    @Override
+    public void close() {
+        if (!reader.isAlive()) {
+            return;
+        }
+        closing = true;
         try {
-            if (!connection.isClosed()) {
-                connection.rollback();
-                connection.close();
-            }
+            connection.unwrap(PGConnection.class).cancelQuery();
         } catch (SQLException ignored) {
-            // the pool discards a broken connection
+            // the reader notices closing, or the connection is gone
+        }
+        queue.clear();
+        try {
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -56,46 +56,63 @@ public final class Merge {
         String conflictAction = switch (spec.conflict()) {
             case SOURCE_WINS -> "'update'";
             case TARGET_WINS -> "'keep'";
-            case NEWEST_WINS -> "CASE WHEN t." + Sql.ident(newest) + " IS NULL OR s." + Sql.ident(newest) + " > t."
-                    + Sql.ident(newest) + " THEN 'update' ELSE 'keep' END";
+            case NEWEST_WINS -> "CASE WHEN tn IS NULL OR sn > tn THEN 'update' ELSE 'keep' END";
             case MANUAL -> "'conflict'";
         };
+        String newestColumns = spec.conflict() == TableSpec.Conflict.NEWEST_WINS
+                ? ", s." + Sql.ident(newest) + " AS sn, t." + Sql.ident(newest) + " AS tn" : "";
         String firstKey = Sql.ident(spec.keyColumns().get(0));
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pg_temp.ferry_merge");
-            s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, action, lh FROM (SELECT "
-                    + plan.keyText("s") + " AS k, " + plan.rowHash("s") + " AS sh, " + plan.rowHash("t") + " AS th, "
-                    + "CASE WHEN t." + firstKey + " IS NULL THEN 'insert' "
-                    + "WHEN " + plan.rowHash("s") + " = " + plan.rowHash("t") + " THEN 'same' "
-                    + "WHEN h.hash IS NULL OR h.hash = " + plan.rowHash("t") + " THEN 'update' "
-                    + "ELSE " + conflictAction + " END AS action, h.hash AS lh "
-                    + "FROM " + staging + " s LEFT JOIN " + target + " t ON " + plan.keyJoin("t", "s")
-                    + " LEFT JOIN ferry.row_hash h ON h.table_name = " + table + " AND h.row_key = " + plan.keyText("s")
-                    + ") x");
-            s.execute("CREATE INDEX ON ferry_merge (k)");
-            s.execute("ANALYZE ferry_merge");
+            // each row's hashes computed once: the staged row's, the target row's, and the one Ferry stored
+            s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, lh, CASE WHEN NOT present "
+                    + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh IS NULL OR lh = th THEN 'update' ELSE "
+                    + conflictAction + " END AS action FROM (SELECT " + plan.keyText("s") + " AS k, " + plan.rowHash("s")
+                    + " AS sh, CASE WHEN t." + firstKey + " IS NULL THEN NULL ELSE " + plan.rowHash("t") + " END AS th, t."
+                    + firstKey + " IS NOT NULL AS present, h.hash AS lh" + newestColumns + " FROM " + staging + " s LEFT JOIN "
+                    + target + " t ON " + plan.keyJoin("t", "s") + " LEFT JOIN ferry.row_hash h ON h.table_name = " + table
+                    + " AND h.row_key = " + plan.keyText("s") + ") x");
+            long inserts = 0;
+            long updates = 0;
+            long conflictRows = 0;
+            long unchanged = 0;
+            long kept = 0;
+            long unrecorded = 0;
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE "
+                    + "action = 'update'), count(*) FILTER (WHERE action = 'conflict'), count(*) FILTER (WHERE action = "
+                    + "'same'), count(*) FILTER (WHERE action = 'keep'), count(*) FILTER (WHERE action = 'same' AND lh IS "
+                    + "DISTINCT FROM th) FROM ferry_merge")) {
+                rs.next();
+                inserts = rs.getLong(1);
+                updates = rs.getLong(2);
+                conflictRows = rs.getLong(3);
+                unchanged = rs.getLong(4);
+                kept = rs.getLong(5);
+                unrecorded = rs.getLong(6);
+            }
+            if (inserts + updates + conflictRows > 0) {
+                s.execute("ANALYZE ferry_merge");
+            }
             boolean identity = plan.columns().stream().anyMatch(Column::identityAlways);
-            long inserted = s.executeUpdate("INSERT INTO " + plan.targetTable() + " (" + plan.columnNames() + ")"
-                    + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + prefixed("s", plan.columns())
-                    + " FROM " + staging + " s JOIN ferry_merge m ON m.k = " + plan.keyText("s") + " WHERE m.action = 'insert'");
+            long inserted = inserts == 0 ? 0 : s.executeUpdate("INSERT INTO " + plan.targetTable() + " ("
+                    + plan.columnNames() + ")" + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT "
+                    + prefixed("s", plan.columns()) + " FROM " + staging + " s JOIN ferry_merge m ON m.k = "
+                    + plan.keyText("s") + " WHERE m.action = 'insert'");
             List<Column> settable = plan.columns().stream()
                     .filter(col -> !spec.keyColumns().contains(col.name()) && !col.identityAlways()).toList();
-            long updated = 0;
-            if (!settable.isEmpty()) {
+            long updated = updates;
+            if (updates > 0 && !settable.isEmpty()) {
                 updated = s.executeUpdate("UPDATE " + target + " t SET (" + settable.stream().map(col -> Sql.ident(col.name()))
                         .collect(Collectors.joining(", ")) + ") = ROW(" + prefixed("s", settable) + ") FROM " + staging
                         + " s JOIN ferry_merge m ON m.k = " + plan.keyText("s") + " WHERE " + plan.keyJoin("t", "s")
                         + " AND m.action = 'update'");
-            } else {
-                updated = count(s, "SELECT count(*) FROM ferry_merge WHERE action = 'update'");
             }
-            long conflicts = s.executeUpdate("INSERT INTO ferry.conflict (table_name, row_key, run_id, source_row, target_row) "
-                    + "SELECT " + table + ", m.k, " + Sql.literal(runId) + ", to_jsonb(s), to_jsonb(t) FROM ferry_merge m JOIN "
-                    + staging + " s ON m.k = " + plan.keyText("s") + " JOIN " + target + " t ON " + plan.keyJoin("t", "s")
-                    + " WHERE m.action = 'conflict' ON CONFLICT (table_name, row_key) DO UPDATE SET run_id = EXCLUDED.run_id, "
-                    + "source_row = EXCLUDED.source_row, target_row = EXCLUDED.target_row, created_at = now()");
-            long unchanged = count(s, "SELECT count(*) FROM ferry_merge WHERE action = 'same'");
-            long kept = count(s, "SELECT count(*) FROM ferry_merge WHERE action = 'keep'");
+            long conflicts = conflictRows == 0 ? 0 : s.executeUpdate("INSERT INTO ferry.conflict (table_name, row_key, "
+                    + "run_id, source_row, target_row) SELECT " + table + ", m.k, " + Sql.literal(runId) + ", to_jsonb(s), "
+                    + "to_jsonb(t) FROM ferry_merge m JOIN " + staging + " s ON m.k = " + plan.keyText("s") + " JOIN "
+                    + target + " t ON " + plan.keyJoin("t", "s") + " WHERE m.action = 'conflict' ON CONFLICT (table_name, "
+                    + "row_key) DO UPDATE SET run_id = EXCLUDED.run_id, source_row = EXCLUDED.source_row, target_row = "
+                    + "EXCLUDED.target_row, created_at = now()");
 
             String missing = null;
             if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
@@ -117,10 +134,12 @@ public final class Merge {
                 }
             }
             // what Ferry wrote, and rows found already equal, are now "as Ferry left them"
-            s.executeUpdate("INSERT INTO ferry.row_hash (table_name, row_key, hash) SELECT " + table + ", k, "
-                    + "CASE WHEN action = 'same' THEN th ELSE sh END FROM ferry_merge WHERE action IN ('insert', 'update') "
-                    + "OR (action = 'same' AND lh IS DISTINCT FROM th) "
-                    + "ON CONFLICT (table_name, row_key) DO UPDATE SET hash = EXCLUDED.hash");
+            if (inserted + updated + unrecorded > 0) {
+                s.executeUpdate("INSERT INTO ferry.row_hash (table_name, row_key, hash) SELECT " + table + ", k, "
+                        + "CASE WHEN action = 'same' THEN th ELSE sh END FROM ferry_merge WHERE action IN ('insert', "
+                        + "'update') OR (action = 'same' AND lh IS DISTINCT FROM th) "
+                        + "ON CONFLICT (table_name, row_key) DO UPDATE SET hash = EXCLUDED.hash");
+            }
             return new Effect(inserted, updated, deleted, unchanged, kept, conflicts);
         }
     }
@@ -129,7 +148,10 @@ public final class Merge {
      * Rows written by the merge that differ from their staged version (0 when the merge did what it
      * says); run before the transaction commits.
      */
-    public static long mismatches(Connection c, TablePlan plan) throws SQLException {
+    public static long mismatches(Connection c, TablePlan plan, Effect effect) throws SQLException {
+        if (effect.inserted() + effect.updated() == 0) {
+            return 0;
+        }
         try (Statement s = c.createStatement()) {
             return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.targetRows() + " t ON m.k = "
                     + plan.keyText("t") + " WHERE m.action IN ('insert', 'update') AND " + plan.rowHash("t") + " <> m.sh");

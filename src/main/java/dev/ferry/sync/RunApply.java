@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,11 +41,13 @@ public final class RunApply {
 
     private final DataSource source;
     private final DataSource target;
+    private final boolean verify;
 
-    /** Applies to {@code target}, verifying against {@code source} (the run's snapshot). */
-    public RunApply(DataSource source, DataSource target) {
+    /** Applies to {@code target}, verifying against {@code source} (the run's snapshot) unless {@code verify} is false. */
+    public RunApply(DataSource source, DataSource target, boolean verify) {
         this.source = source;
         this.target = target;
+        this.verify = verify;
     }
 
     /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
@@ -63,106 +66,39 @@ public final class RunApply {
                 }
                 List<ApplyChecks.ForeignKey> fks = ApplyChecks.foreignKeys(c, new ArrayList<>(byOid.keySet()));
 
-                Map<String, Long> setAside = new LinkedHashMap<>(IdRemap.apply(c, run.id(), plans, stagingIds));
-                for (TablePlan plan : plans) {
-                    setAside.merge(plan.name(), ApplyChecks.moveOwnOffenders(c, plan, run.id(), stagingIds.get(plan.name())),
-                            Long::sum);
-                }
-                long moved;
-                do { // a parent row set aside orphans its children, in any table of the run
-                    moved = 0;
-                    for (ApplyChecks.ForeignKey fk : fks) {
-                        TablePlan child = byOid.get(fk.childOid());
-                        if (child == null) {
-                            continue; // a table outside the run: the re-added constraint checks it
-                        }
-                        long n = ApplyChecks.moveOrphans(c, child, byOid.get(fk.parentOid()), fk, run.id(),
-                                stagingIds.get(child.name()));
-                        setAside.merge(child.name(), n, Long::sum);
-                        moved += n;
+                Map<String, Long> setAside = new LinkedHashMap<>();
+                plans.forEach(p -> setAside.put(p.name(), 0L));
+                IdRemap.apply(c, run.id(), plans, stagingIds).forEach((t, n) -> setAside.merge(t, n, Long::sum));
+                Writes w;
+                Savepoint optimistic = c.setSavepoint();
+                try {
+                    // most nights no row breaks a constraint: write at once, and let the database check
+                    w = write(c, run, plans, fks, stagingIds, false);
+                    c.releaseSavepoint(optimistic);
+                } catch (SQLException e) {
+                    if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                        throw e;
                     }
-                } while (moved > 0);
-
-                for (ApplyChecks.ForeignKey fk : fks) {
-                    s.execute("ALTER TABLE " + fk.child() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
+                    // a row breaks a constraint: undo, set the offenders aside set-based, write again
+                    c.rollback(optimistic);
+                    check(c, run, plans, byOid, fks, stagingIds, setAside);
+                    w = write(c, run, plans, fks, stagingIds, true);
                 }
-                List<String> withTriggers = new ArrayList<>();
-                List<String> rules = new ArrayList<>();
-                for (TablePlan plan : plans) {
-                    if (hasUserTriggers(c, plan)) {
-                        withTriggers.add(plan.targetTable());
-                        s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE TRIGGER USER");
-                    }
-                    // rewrite rules (an INSTEAD rule routing an inheritance parent's inserts to its children)
-                    for (String rule : rules(c, plan)) {
-                        rules.add("ALTER TABLE " + plan.targetTable() + " ENABLE RULE " + Sql.ident(rule));
-                        s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE RULE " + Sql.ident(rule));
-                    }
-                }
-                List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL).toList();
-                if (!full.isEmpty()) {
-                    s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetRows).toList()));
-                }
-                Map<String, Long> written = new LinkedHashMap<>();
-                Map<String, String> effects = new LinkedHashMap<>();
-                Map<String, List<String>> deadKeys = new LinkedHashMap<>();
-                List<TablePlan> differing = new ArrayList<>();
-                StringBuilder why = new StringBuilder();
-                for (TablePlan plan : plans) {
-                    deadKeys.put(plan.name(), deadLetterKeys(c, plan.name(), stagingIds.get(plan.name())));
-                    if (plan.spec().mode() == TableSpec.Mode.FULL) {
-                        written.put(plan.name(), (long) s.executeUpdate(plan.insertFromStagingSql()));
-                    } else {
-                        Merge.Effect effect = Merge.apply(c, plan, run.id(), deadKeys.get(plan.name()));
-                        written.put(plan.name(), effect.written());
-                        effects.put(plan.name(), effect.toString());
-                        long wrong = Merge.mismatches(c, plan);
-                        if (wrong > 0) {
-                            differing.add(plan);
-                            why.append(why.length() == 0 ? "" : "; ").append(plan.name()).append(": ").append(wrong)
-                                    .append(" written row(s) differ from the source");
-                        }
-                        if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL) {
-                            Watermarks.set(c, plan.name(), run.result(plan.name()).watermark, run.id());
-                        }
-                    }
-                    for (String sql : plan.sequenceSql()) {
-                        s.execute(sql);
-                    }
-                }
-                for (ApplyChecks.ForeignKey fk : fks) {
-                    try {
-                        s.execute("SAVEPOINT ferry_fk");
-                        s.execute("ALTER TABLE " + fk.child() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " "
-                                + fk.definition());
-                        s.execute("RELEASE SAVEPOINT ferry_fk");
-                    } catch (SQLException e) {
-                        if (!"23503".equals(e.getSQLState())) {
-                            throw e;
-                        }
-                        c.rollback();
-                        throw new ForeignKeyBrokenException("foreign key " + fk.name() + " of " + fk.child()
-                                + " would break: " + fk.child() + " holds rows that reference rows of " + fk.parent()
-                                + " this run does not copy. Add " + fk.child() + " to the run (a route file in the "
-                                + "tables folder), or remove those rows from the target; nothing was applied");
-                    }
-                }
-                for (String table : withTriggers) {
-                    s.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
-                }
-                for (String enable : rules) {
-                    s.execute(enable);
-                }
+                Map<String, Long> written = w.written;
+                Map<String, String> effects = w.effects;
+                Map<String, List<String>> deadKeys = w.deadKeys;
+                List<TablePlan> differing = w.differing;
+                StringBuilder why = w.why;
 
                 for (TablePlan plan : plans) {
                     List<String> keys = deadKeys.get(plan.name());
-                    if (!replacesWhole(plan.spec())) {
+                    if (!verify || !replacesWhole(plan.spec())) {
                         // rows only the target has, or kept by the conflict strategy, stay: checked row by row above
                         out.put(plan.name(), new Applied(written.get(plan.name()), keys.size(), setAside.get(plan.name()),
                                 effects.get(plan.name())));
                         continue;
                     }
-                    TableSync.Checksum expected = verifier.source(plan, run.ownerId(), keys);
+                    TableSync.Checksum expected = sourceChecksum(verifier, run, plan, keys);
                     TableSync.Checksum actual = Verifier.target(c, plan);
                     if (!expected.equals(actual)) {
                         differing.add(plan);
@@ -189,14 +125,183 @@ public final class RunApply {
                     s.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
+            } catch (SQLException | RuntimeException | ForeignKeyBrokenException e) {
+                c.rollback(); // never let the autocommit switch below commit half an apply
                 throw e;
             } finally {
                 c.setAutoCommit(true);
             }
         }
         return out;
+    }
+
+    /** The source side: computed while staging when no row was set aside, else now, less the rows set aside. */
+    private static TableSync.Checksum sourceChecksum(Verifier verifier, Run run, TablePlan plan, List<String> setAside)
+            throws SQLException {
+        java.util.concurrent.Future<TableSync.Checksum> early = run.result(plan.name()).sourceChecksum;
+        if (early != null && setAside.isEmpty()) {
+            try {
+                return early.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while checksumming the source", "57014", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // (a dropped connection, say): computed again below
+            }
+        }
+        return verifier.source(plan, run.ownerId(), setAside);
+    }
+
+    /** Rows from which a full table is loaded without its indexes and they are built afterwards. */
+    static final long BULK = 10_000;
+
+    /**
+     * Drops the indexes of an ordinary table (no partitions, no inheritance) and the primary key, unique and
+     * exclusion constraints they back; returns the statements that build them again. Their foreign keys
+     * were dropped already.
+     */
+    private static List<String> dropIndexes(Connection c, TablePlan plan) throws SQLException {
+        List<String> drop = new ArrayList<>();
+        List<String> rebuild = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, pg_get_constraintdef(k.oid), "
+                + "pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(ic.relname) "
+                + "FROM pg_class t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid "
+                + "JOIN pg_namespace n ON n.oid = ic.relnamespace LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid "
+                + "AND k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x') WHERE t.oid = ?::regclass AND t.relkind = 'r' "
+                + "AND NOT t.relispartition AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhparent = t.oid "
+                + "OR h.inhrelid = t.oid) AND NOT i.indisreplident AND NOT i.indisclustered ORDER BY k.contype NULLS LAST")) {
+            ps.setString(1, plan.targetTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        drop.add("ALTER TABLE " + plan.targetTable() + " DROP CONSTRAINT " + Sql.ident(rs.getString(1)));
+                        rebuild.add("ALTER TABLE " + plan.targetTable() + " ADD CONSTRAINT " + Sql.ident(rs.getString(1))
+                                + " " + rs.getString(2));
+                    } else {
+                        drop.add("DROP INDEX " + rs.getString(4));
+                        rebuild.add(rs.getString(3));
+                    }
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String sql : drop) {
+                s.execute(sql);
+            }
+        }
+        return rebuild;
+    }
+
+    /** What the writes did, per table. */
+    private static final class Writes {
+        final Map<String, Long> written = new LinkedHashMap<>();
+        final Map<String, String> effects = new LinkedHashMap<>();
+        final Map<String, List<String>> deadKeys = new LinkedHashMap<>();
+        final List<TablePlan> differing = new ArrayList<>();
+        final StringBuilder why = new StringBuilder();
+    }
+
+    /** Moves the staged rows that a constraint of the target would reject to the dead letters (set-based). */
+    private static void check(Connection c, Run run, List<TablePlan> plans, Map<Long, TablePlan> byOid,
+                              List<ApplyChecks.ForeignKey> fks, Map<String, String> stagingIds, Map<String, Long> setAside)
+            throws SQLException {
+        for (TablePlan plan : plans) {
+            setAside.merge(plan.name(), ApplyChecks.moveOwnOffenders(c, plan, run.id(), stagingIds.get(plan.name())),
+                    Long::sum);
+        }
+        long moved;
+        do { // a parent row set aside orphans its children, in any table of the run
+            moved = 0;
+            for (ApplyChecks.ForeignKey fk : fks) {
+                TablePlan child = byOid.get(fk.childOid());
+                if (child == null) {
+                    continue; // a table outside the run: the re-added constraint checks it
+                }
+                long n = ApplyChecks.moveOrphans(c, child, byOid.get(fk.parentOid()), fk, run.id(),
+                        stagingIds.get(child.name()));
+                setAside.merge(child.name(), n, Long::sum);
+                moved += n;
+            }
+        } while (moved > 0);
+    }
+
+    /**
+     * Drops the foreign keys, disables triggers and rules, writes every table (full: TRUNCATE and insert;
+     * merge, incremental: {@link Merge}), moves sequences, adds the keys back validated, enables triggers and
+     * rules. A constraint violation is thrown as is, unless {@code last}: then a foreign key from a table
+     * outside the run that would break is reported as such.
+     */
+    private static Writes write(Connection c, Run run, List<TablePlan> plans, List<ApplyChecks.ForeignKey> fks,
+                                Map<String, String> stagingIds, boolean last)
+            throws SQLException, ForeignKeyBrokenException {
+        Writes w = new Writes();
+        try (Statement s = c.createStatement()) {
+            for (ApplyChecks.ForeignKey fk : fks) {
+                s.execute("ALTER TABLE " + fk.child() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
+            }
+            List<String> enable = new ArrayList<>();
+            for (TablePlan plan : plans) {
+                if (hasUserTriggers(c, plan)) {
+                    enable.add("ALTER TABLE " + plan.targetTable() + " ENABLE TRIGGER USER");
+                    s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE TRIGGER USER");
+                }
+                // rewrite rules (an INSTEAD rule routing an inheritance parent's inserts to its children)
+                for (String rule : rules(c, plan)) {
+                    enable.add("ALTER TABLE " + plan.targetTable() + " ENABLE RULE " + Sql.ident(rule));
+                    s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE RULE " + Sql.ident(rule));
+                }
+            }
+            List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL).toList();
+            if (!full.isEmpty()) {
+                s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetRows).toList()));
+            }
+            s.execute("SET LOCAL maintenance_work_mem = '256MB'"); // index builds after bulk loads
+            for (TablePlan plan : plans) {
+                w.deadKeys.put(plan.name(), deadLetterKeys(c, plan.name(), stagingIds.get(plan.name())));
+                if (plan.spec().mode() == TableSpec.Mode.FULL) {
+                    // a large emptied table is filled without its indexes, which are then built in one pass each
+                    List<String> rebuild = run.result(plan.name()).read() + run.result(plan.name()).resumed() >= BULK
+                            ? dropIndexes(c, plan) : List.of();
+                    w.written.put(plan.name(), (long) s.executeUpdate(plan.insertFromStagingSql()));
+                    for (String sql : rebuild) {
+                        s.execute(sql);
+                    }
+                } else {
+                    Merge.Effect effect = Merge.apply(c, plan, run.id(), w.deadKeys.get(plan.name()));
+                    w.written.put(plan.name(), effect.written());
+                    w.effects.put(plan.name(), effect.toString());
+                    long wrong = Merge.mismatches(c, plan, effect);
+                    if (wrong > 0) {
+                        w.differing.add(plan);
+                        w.why.append(w.why.length() == 0 ? "" : "; ").append(plan.name()).append(": ").append(wrong)
+                                .append(" written row(s) differ from the source");
+                    }
+                    if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL) {
+                        Watermarks.set(c, plan.name(), run.result(plan.name()).watermark, run.id());
+                    }
+                }
+                for (String sql : plan.sequenceSql()) {
+                    s.execute(sql);
+                }
+            }
+            for (ApplyChecks.ForeignKey fk : fks) {
+                try {
+                    s.execute("ALTER TABLE " + fk.child() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " " + fk.definition());
+                } catch (SQLException e) {
+                    if (!last || !"23503".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    throw new ForeignKeyBrokenException("foreign key " + fk.name() + " of " + fk.child()
+                            + " would break: " + fk.child() + " holds rows that reference rows of " + fk.parent()
+                            + " this run does not copy. Add " + fk.child() + " to the run (a route file in the "
+                            + "tables folder), or remove those rows from the target; nothing was applied");
+                }
+            }
+            for (String sql : enable) {
+                s.execute(sql);
+            }
+        }
+        return w;
     }
 
     /** Whether the table ends equal to the source (less dead letters), so that a full checksum verifies it. */

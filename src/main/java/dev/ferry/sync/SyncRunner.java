@@ -369,7 +369,14 @@ public final class SyncRunner {
         for (int attempt = 1; ; attempt++) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.setProperty(Run.PROPERTY, run);
-            producer.send("direct:" + plan.spec().routeId(), exchange);
+            try {
+                producer.send("direct:" + plan.spec().routeId(), exchange);
+            } finally {
+                CopyReader reader = exchange.getProperty(TableSync.READER, CopyReader.class);
+                if (reader != null) {
+                    reader.close(); // a read stopped by a failure must not hold its connection
+                }
+            }
             Exception failure = exchange.getException();
             if (failure == null && run.result(plan.name()).status() != TableResult.Status.STAGED) {
                 // never count a table as staged unless its route reached the end of the read

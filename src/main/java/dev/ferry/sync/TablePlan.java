@@ -585,8 +585,8 @@ public final class TablePlan {
     }
 
     /**
-     * Row count and an order-independent checksum over every row of the table (64 bits of each row's md5,
-     * summed). On the source side the owner column is replaced by the owner's id, as the transform does.
+     * Row count and an order-independent checksum over every row of the table (each row's text hashed to
+     * 64 bits with hashtextextended, summed). On the source side the owner column is replaced by the owner's id, as the transform does.
      */
     public String checksumSql(boolean sourceSide, String ownerLiteral) {
         return checksumSql(sourceSide, ownerLiteral, false);
@@ -601,7 +601,7 @@ public final class TablePlan {
                 .map(c -> sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         List<String> where = excludeKeys && keyed() ? List.of("NOT (" + keyText("s") + " = ANY (?))") : List.of();
-        return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + row + ")::text), 1, 16))::bit(64)::bigint::numeric), 0)"
+        return "SELECT count(*), coalesce(sum(hashtextextended(ROW(" + row + ")::text, 0)), 0)"
                 + (sourceSide ? sourceFromWhere(where) : " FROM " + targetRows() + " s"
                         + (where.isEmpty() ? "" : " WHERE " + where.get(0)));
         // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,

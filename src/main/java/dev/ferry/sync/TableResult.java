@@ -25,6 +25,8 @@ public final class TableResult {
     private volatile String error;
     /** The checkpoint's last key as this run last committed it (the guard of the next batch's checkpoint). */
     volatile String lastStagedKey;
+    /** The source's count and checksum, computed while the table was staged (full tables with verification). */
+    volatile java.util.concurrent.Future<TableSync.Checksum> sourceChecksum;
     /** incremental: the high-water mark this run reaches (stored when the table is applied). */
     volatile String watermark;
 

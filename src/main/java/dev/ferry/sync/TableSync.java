@@ -30,6 +30,8 @@ public final class TableSync {
     public static final String AFTER_KEY = "ferryAfterKey";
     /** Header: incremental, the high-water mark of the last successful run (rows past it are read). */
     public static final String WATERMARK = "ferryWatermark";
+    /** Exchange property: the table's {@link CopyReader}, closed when the route ends (a failure stops it early). */
+    public static final String READER = "ferryReader";
     /** Header: the id of the current staging generation (dead letters set aside from it carry it). */
     public static final String STAGING_ID = "ferryStagingId";
     /** Header: rows of the current batch set aside as dead letters. */
@@ -39,9 +41,17 @@ public final class TableSync {
     private final DataSource target;
     private final Progress progress;
     private final FerryMetrics metrics;
+    private final boolean verify;
+    /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
+    private static final java.util.concurrent.ExecutorService CHECKSUMS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ferry-checksum");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Steps reading through {@code source} (the run's snapshot) and writing to {@code target}, counted in {@code metrics}. */
-    public TableSync(DataSource source, DataSource target, Progress progress, FerryMetrics metrics) {
+    public TableSync(DataSource source, DataSource target, Progress progress, FerryMetrics metrics, boolean verify) {
+        this.verify = verify;
         this.source = source;
         this.target = target;
         this.progress = progress;
@@ -134,6 +144,11 @@ public final class TableSync {
         }
         TableResult result = run.result(table);
         result.start(resumed, toRead);
+        if (verify && RunApply.replacesWhole(plan.spec())) {
+            // the source side of the verification runs while the rows stream (same snapshot, another connection)
+            Object owner = run.ownerId();
+            result.sourceChecksum = CHECKSUMS.submit(() -> new Verifier(source, target).source(plan, owner, List.of()));
+        }
         result.watermark = watermarkTo != null ? watermarkTo : watermarkFrom;
         result.lastStagedKey = resume ? checkpointKey : null;
         plan.warnings().forEach(progress::note);
@@ -141,8 +156,10 @@ public final class TableSync {
 
         if (plan.spec().writer() == TableSpec.Writer.COPY) {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
-            exchange.getMessage().setBody(CopyReader.open(source, plan.copySelectSql(resume ? String.valueOf(afterKey) : null,
-                    watermarkFrom, owner), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes()));
+            CopyReader reader = CopyReader.open(source, plan.copySelectSql(resume ? String.valueOf(afterKey) : null,
+                    watermarkFrom, owner), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table);
+            exchange.setProperty(READER, reader); // closed by the runner however the route ends
+            exchange.getMessage().setBody(reader);
         }
         exchange.getMessage().setHeader("ferryWriter", plan.spec().writer().toString());
         exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, plan.selectSql(resume, sinceWatermark));
@@ -305,8 +322,10 @@ public final class TableSync {
         if (plans.isEmpty()) {
             return;
         }
-        progress.note("applying " + plans.size() + " table(s) in one transaction");
-        Map<String, RunApply.Applied> applied = new RunApply(source, target).apply(run, plans);
+        progress.note("applying " + plans.size() + " table(s) in one transaction" + (verify ? "" : " (not verified: --no-verify)"));
+        long started = System.nanoTime();
+        Map<String, RunApply.Applied> applied = new RunApply(source, target, verify).apply(run, plans);
+        progress.note(String.format(java.util.Locale.ROOT, "applied in %.1fs", (System.nanoTime() - started) / 1e9));
         applied.forEach((table, a) -> {
             run.result(table).effect(a.effect() == null ? "" : a.effect());
             run.result(table).applied(a.written(), a.deadLettered());
