@@ -57,6 +57,8 @@ class ModesTest {
             String before = f.devBookDigest();
             assertEquals(0, sync(f, merge).exitCode(), f.output());
             assertTrue(f.output().contains("inserted 0, updated 0, deleted 0, unchanged 3000"), f.output());
+            // compared with the target's row hashes while reading: nothing staged, nothing written
+            assertTrue(f.output().contains("book: staged 0 row(s) read in this run, 3000 unchanged (not staged)"), f.output());
             assertEquals(before, f.devBookDigest());
 
             f.execProd("UPDATE book SET title = title || ' (2nd ed.)', updated_at = now() WHERE id % 100 = 0",

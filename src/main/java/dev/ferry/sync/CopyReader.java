@@ -31,28 +31,44 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
     private final Thread reader;
     private final Connection connection;
+    private final TargetHashes unchanged;
+    private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
     private Object next;
 
-    private CopyReader(Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table) {
+    private CopyReader(Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table,
+                       TargetHashes unchanged) {
         this.connection = connection;
+        this.unchanged = unchanged;
         this.reader = new Thread(() -> read(copy, keyed, Math.max(1, rows), Math.max(1, bytes)), "ferry-read-" + table);
         this.reader.setDaemon(true);
     }
 
-    /** Starts the COPY of {@code sql} (whose last column is the key as text when {@code keyed}) on a snapshot connection. */
-    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table)
-            throws SQLException {
+    /**
+     * Starts the COPY of {@code sql} (whose last column is the key as text when {@code keyed}) on a snapshot
+     * connection. With {@code unchanged}, the column before the key is the row's hash, and rows the target
+     * already holds with that hash are skipped.
+     */
+    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
+                                  TargetHashes unchanged) throws SQLException {
         Connection c = snapshot.getConnection();
         try {
             CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
-            CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table);
+            CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table, unchanged);
             r.reader.start();
             return r;
         } catch (SQLException | RuntimeException e) {
             c.close();
+            if (unchanged != null) {
+                unchanged.close();
+            }
             throw e;
         }
+    }
+
+    /** Rows skipped because the target already holds them unchanged. */
+    public long skipped() {
+        return skipped.get();
     }
 
     private void read(CopyOut copy, boolean keyed, int rows, long bytes) {
@@ -62,8 +78,15 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
             while (line != null && !closing) {
                 CopyBatch batch = new CopyBatch();
                 while (line != null && batch.size() < rows && (batch.size() == 0 || batch.bytes() + line.length <= bytes)) {
-                    add(batch, line, keyed);
+                    if (unchanged == null) {
+                        add(batch, line, keyed);
+                    } else if (!addIfChanged(batch, line)) {
+                        skipped.incrementAndGet();
+                    }
                     line = copy.readFromCopy();
+                }
+                if (batch.size() == 0) {
+                    continue; // every row of this stretch was unchanged
                 }
                 while (!closing && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                     // the writer is busy: wait (bounded memory)
@@ -76,6 +99,9 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         } catch (RuntimeException e) {
             last = e;
         } finally {
+            if (unchanged != null) {
+                unchanged.close();
+            }
             try {
                 if (copy.isActive()) {
                     copy.cancelCopy();
@@ -101,6 +127,29 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Adds the row unless the target holds it with the same hash (the field before the key); returns whether added. */
+    private boolean addIfChanged(CopyBatch batch, byte[] line) throws SQLException {
+        int keyTab = line.length - 1;
+        while (keyTab >= 0 && line[keyTab] != '\t') {
+            keyTab--;
+        }
+        int hashTab = keyTab - 1;
+        while (hashTab >= 0 && line[hashTab] != '\t') {
+            hashTab--;
+        }
+        int end = line.length - (line[line.length - 1] == '\n' ? 1 : 0);
+        String key = CopyText.field(new String(line, keyTab + 1, end - keyTab - 1, StandardCharsets.UTF_8));
+        String hash = new String(line, hashTab + 1, keyTab - hashTab - 1, StandardCharsets.US_ASCII);
+        if (unchanged.same(key, hash)) {
+            return false;
+        }
+        byte[] row = new byte[hashTab + 1];
+        System.arraycopy(line, 0, row, 0, hashTab);
+        row[hashTab] = '\n';
+        batch.add(row, key);
+        return true;
     }
 
     private static void add(CopyBatch batch, byte[] line, boolean keyed) {

@@ -47,7 +47,8 @@ public final class Merge {
     }
 
     /** Merges staging into the target table; {@code deadKeys} are the keys set aside (never deleted). */
-    public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys) throws SQLException {
+    public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys, long skipped)
+            throws SQLException {
         TableSpec spec = plan.spec();
         String target = plan.targetRows(); // ONLY for an ordinary table: an inheritance child is a table of its own
         String staging = plan.stagingTable();
@@ -64,6 +65,7 @@ public final class Merge {
         String firstKey = Sql.ident(spec.keyColumns().get(0));
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pg_temp.ferry_merge");
+            s.execute("ANALYZE " + staging); // few changed rows: index lookups into the target, not a scan of it
             // each row's hashes computed once: the staged row's, the target row's, and the one Ferry stored
             s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, lh, CASE WHEN NOT present "
                     + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh IS NULL OR lh = th THEN 'update' ELSE "
@@ -115,8 +117,11 @@ public final class Merge {
                     + "EXCLUDED.target_row, created_at = now()");
 
             String missing = null;
-            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
+            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing() && !TargetHashes.applies(plan)) {
                 missing = "NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " + plan.keyJoin("s", "t") + ")";
+            } else if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
+                // staging holds only the changed rows: the source's keys were copied to find what it lacks
+                missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
             } else if (spec.mode() == TableSpec.Mode.INCREMENTAL && spec.propagateDeletes()) {
                 missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
             }
@@ -140,7 +145,7 @@ public final class Merge {
                         + "'update') OR (action = 'same' AND lh IS DISTINCT FROM th) "
                         + "ON CONFLICT (table_name, row_key) DO UPDATE SET hash = EXCLUDED.hash");
             }
-            return new Effect(inserted, updated, deleted, unchanged, kept, conflicts);
+            return new Effect(inserted, updated, deleted, unchanged + skipped, kept, conflicts);
         }
     }
 
@@ -153,8 +158,10 @@ public final class Merge {
             return 0;
         }
         try (Statement s = c.createStatement()) {
-            return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.targetRows() + " t ON m.k = "
-                    + plan.keyText("t") + " WHERE m.action IN ('insert', 'update') AND " + plan.rowHash("t") + " <> m.sh");
+            // joined on the key columns (the target's index), not on the key's text
+            return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.stagingTable() + " x ON m.k = "
+                    + plan.keyText("x") + " JOIN " + plan.targetRows() + " t ON " + plan.keyJoin("t", "x")
+                    + " WHERE m.action IN ('insert', 'update') AND " + plan.rowHash("t") + " <> m.sh");
         }
     }
 

@@ -267,7 +267,8 @@ public final class RunApply {
                         s.execute(sql);
                     }
                 } else {
-                    Merge.Effect effect = Merge.apply(c, plan, run.id(), w.deadKeys.get(plan.name()));
+                    Merge.Effect effect = Merge.apply(c, plan, run.id(), w.deadKeys.get(plan.name()),
+                            run.result(plan.name()).skipped());
                     w.written.put(plan.name(), effect.written());
                     w.effects.put(plan.name(), effect.toString());
                     long wrong = Merge.mismatches(c, plan, effect);

@@ -500,6 +500,11 @@ public final class TablePlan {
      * watermark inlined as literals (COPY takes no parameters).
      */
     public String copySelectSql(String afterKey, String watermark, String ownerLiteral) {
+        return copySelectSql(afterKey, watermark, ownerLiteral, false);
+    }
+
+    /** As above; {@code withHash}: the row's hash (as {@link #rowHash} gives it in the target) before the key. */
+    public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash) {
         String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         if (!keyed()) {
@@ -512,7 +517,9 @@ public final class TablePlan {
         if (watermark != null) {
             where.add(watermarkCondition(Sql.literal(watermark)));
         }
-        return "SELECT " + select + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
+        String hash = withHash ? "hashtextextended(ROW(" + columns.stream().map(c -> sourceExpr(c, ownerLiteral))
+                .collect(Collectors.joining(", ")) + ")::text, 0) AS ferry_row_hash__, " : "";
+        return "SELECT " + select + ", " + hash + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
@@ -527,6 +534,17 @@ public final class TablePlan {
         String key = keyed() ? keyText("s") : hash; // no key: a row is known by its content
         return "SELECT " + key + " COLLATE \"C\", " + hash + (sourceSide ? sourceFromWhere(List.of())
                 : " FROM " + targetRows() + " s") + " ORDER BY 1";
+    }
+
+    /**
+     * The target's (key as text, quick row hash) in key order, after the key {@code ?} when {@code after};
+     * the same 64-bit hash as {@link #copySelectSql}'s, to skip unchanged rows while reading.
+     */
+    public String targetHashSql(boolean after) {
+        return "SELECT " + keyText("t") + ", hashtextextended(ROW(" + columns.stream().map(c -> "t." + Sql.ident(c.name()))
+                .collect(Collectors.joining(", ")) + ")::text, 0)::text FROM " + targetRows() + " t"
+                + (after ? " WHERE " + afterKeyCondition("?") : "")
+                + " ORDER BY " + spec.keyColumns().stream().map(k -> "t." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
     /** The COPY into staging of rows in {@link #copySelectSql} order (less the key). */

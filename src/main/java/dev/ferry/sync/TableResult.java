@@ -19,6 +19,7 @@ public final class TableResult {
     private volatile long written;
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile long batches;
+    private volatile long skipped;
     private volatile Instant started;
     private volatile Instant finished;
     private volatile Status status = Status.PENDING;
@@ -90,7 +91,16 @@ public final class TableResult {
 
     /** Rows read from the source in this run (rows resumed from staging are not read again). */
     public long read() {
-        return read.get();
+        return read.get() + skipped;
+    }
+
+    /** Rows read but not staged: the target already held them unchanged (merge, incremental). */
+    public long skipped() {
+        return skipped;
+    }
+
+    void skipped(long rows) {
+        skipped = rows;
     }
 
     /** Rows that were already staged by an earlier, interrupted run. */

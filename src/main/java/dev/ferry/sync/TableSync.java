@@ -156,8 +156,11 @@ public final class TableSync {
 
         if (plan.spec().writer() == TableSpec.Writer.COPY) {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
-            CopyReader reader = CopyReader.open(source, plan.copySelectSql(resume ? String.valueOf(afterKey) : null,
-                    watermarkFrom, owner), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table);
+            String after = resume ? String.valueOf(afterKey) : null;
+            boolean skipUnchanged = TargetHashes.applies(plan);
+            CopyReader reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged),
+                    plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
+                    skipUnchanged ? TargetHashes.open(target, plan, after) : null);
             exchange.setProperty(READER, reader); // closed by the runner however the route ends
             exchange.getMessage().setBody(reader);
         }
@@ -302,13 +305,20 @@ public final class TableSync {
     public void staged(Exchange exchange, String table) throws SQLException, java.io.IOException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TablePlan plan = run.plan(table);
-        if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes()) {
+        CopyReader reader = exchange.getProperty(READER, CopyReader.class);
+        if (reader != null) {
+            run.result(table).skipped(reader.skipped());
+        }
+        if ((plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes())
+                || (plan.spec().mode() == TableSpec.Mode.MERGE && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {
             long keys = KeySets.copy(source, target, plan);
             progress.note(table + ": " + keys + " source key(s) copied to find deletes");
         }
         run.result(table).staged();
-        progress.note(table + ": staged " + run.result(table).read() + " row(s) read in this run"
-                + (run.result(table).resumed() > 0 ? ", " + run.result(table).resumed() + " resumed" : ""));
+        TableResult r = run.result(table);
+        progress.note(table + ": staged " + (r.read() - r.skipped()) + " row(s) read in this run"
+                + (r.skipped() > 0 ? ", " + r.skipped() + " unchanged (not staged)" : "")
+                + (r.resumed() > 0 ? ", " + r.resumed() + " resumed" : ""));
     }
 
     /**
