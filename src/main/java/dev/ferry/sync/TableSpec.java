@@ -43,11 +43,7 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
 
         /** The writer named in a route file. */
         public static Writer of(String name) {
-            try {
-                return valueOf(name.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("writer '" + name + "' is not one of copy, sql");
-            }
+            return named(Writer.class, "writer", name);
         }
 
         @Override
@@ -67,11 +63,7 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
 
         /** The mode named in a route file (case-insensitive). */
         public static Mode of(String name) {
-            try {
-                return valueOf(name.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("mode '" + name + "' is not one of full, merge, incremental");
-            }
+            return named(Mode.class, "mode", name);
         }
 
         @Override
@@ -104,6 +96,17 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
         public String toString() {
             return label;
         }
+    }
+
+    /** The constant of {@code type} named {@code name} (case-insensitive), or a message listing the choices. */
+    private static <E extends Enum<E>> E named(Class<E> type, String what, String name) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(name.trim())) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(what + " '" + name + "' is not one of " + String.join(", ",
+                java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList()));
     }
 
     /** A full-refresh spec with the defaults for everything but these. */

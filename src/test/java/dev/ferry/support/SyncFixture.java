@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.ferry.cli.SyncJob;
@@ -72,25 +71,10 @@ public final class SyncFixture implements AutoCloseable {
 
     /** Runs a Ferry command line in process against this fixture's databases; output kept in {@link #output()}. */
     public int ferry(String... args) {
-        Map<String, String> props = Map.of(
-                "ferry.source.url", pg.url(production), "ferry.source.user", pg.user(), "ferry.source.password", pg.password(),
-                "ferry.target.url", pg.url(development), "ferry.target.user", pg.user(), "ferry.target.password", pg.password());
-        props.forEach(System::setProperty);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        System.setErr(both);
-        System.setOut(both);
-        try {
-            return dev.ferry.Ferry.execute(args);
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-            props.keySet().forEach(System::clearProperty);
-            output = buffer.toString(StandardCharsets.UTF_8);
-            err.print(output);
-        }
+        Cli cli = new Cli(pg, production, development);
+        int code = cli.run(args);
+        output = cli.output();
+        return code;
     }
 
     /** What the last sync printed on stderr (progress, summary, logs). */
