@@ -73,7 +73,7 @@ public final class RunApply {
                 Savepoint optimistic = c.setSavepoint();
                 try {
                     // most nights no row breaks a constraint: write at once, and let the database check
-                    w = write(c, run, plans, fks, stagingIds, false);
+                    w = write(c, run, plans, byOid, fks, stagingIds, false);
                     c.releaseSavepoint(optimistic);
                 } catch (SQLException e) {
                     if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
@@ -82,7 +82,7 @@ public final class RunApply {
                     // a row breaks a constraint: undo, set the offenders aside set-based, write again
                     c.rollback(optimistic);
                     check(c, run, plans, byOid, fks, stagingIds, setAside);
-                    w = write(c, run, plans, fks, stagingIds, true);
+                    w = write(c, run, plans, byOid, fks, stagingIds, true);
                 }
                 Map<String, Long> written = w.written;
                 Map<String, String> effects = w.effects;
@@ -226,17 +226,27 @@ public final class RunApply {
     }
 
     /**
-     * Drops the foreign keys, disables triggers and rules, writes every table (full: TRUNCATE and insert;
-     * merge, incremental: {@link Merge}), moves sequences, adds the keys back validated, enables triggers and
+     * Drops the foreign keys (those of full tables; all of them when {@code last}), disables triggers and
+     * rules, writes every table (full: TRUNCATE and insert; merge, incremental: {@link Merge}), moves sequences, adds the keys back validated, enables triggers and
      * rules. A constraint violation is thrown as is, unless {@code last}: then a foreign key from a table
      * outside the run that would break is reported as such.
      */
-    private static Writes write(Connection c, Run run, List<TablePlan> plans, List<ApplyChecks.ForeignKey> fks,
-                                Map<String, String> stagingIds, boolean last)
+    private static Writes write(Connection c, Run run, List<TablePlan> plans, Map<Long, TablePlan> byOid,
+                                List<ApplyChecks.ForeignKey> fks, Map<String, String> stagingIds, boolean last)
             throws SQLException, ForeignKeyBrokenException {
         Writes w = new Writes();
+        // full tables are emptied, so every foreign key to or from them goes for the transaction; keys between
+        // merged tables stay and check the few rows written, unless the first attempt broke one
+        java.util.Set<Long> emptied = new java.util.HashSet<>();
+        for (Map.Entry<Long, TablePlan> e : byOid.entrySet()) {
+            if (e.getValue().spec().mode() == TableSpec.Mode.FULL) {
+                emptied.add(e.getKey());
+            }
+        }
+        List<ApplyChecks.ForeignKey> dropped = last ? fks : fks.stream()
+                .filter(fk -> emptied.contains(fk.childOid()) || emptied.contains(fk.parentOid())).toList();
         try (Statement s = c.createStatement()) {
-            for (ApplyChecks.ForeignKey fk : fks) {
+            for (ApplyChecks.ForeignKey fk : dropped) {
                 s.execute("ALTER TABLE " + fk.child() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
             }
             List<String> enable = new ArrayList<>();
@@ -285,7 +295,7 @@ public final class RunApply {
                     s.execute(sql);
                 }
             }
-            for (ApplyChecks.ForeignKey fk : fks) {
+            for (ApplyChecks.ForeignKey fk : dropped) {
                 try {
                     s.execute("ALTER TABLE " + fk.child() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " " + fk.definition());
                 } catch (SQLException e) {

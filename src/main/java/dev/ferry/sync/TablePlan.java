@@ -425,13 +425,24 @@ public final class TablePlan {
         return "SELECT count(*)" + sourceFromWhere(where);
     }
 
-    private String watermarkCondition(String parameter) {
-        return Sql.ident(spec.cursor()) + " > CAST(" + parameter + " AS " + sourceType(spec.cursor()) + ")";
+    /**
+     * incremental: the rows left to read and the source's high-water mark in one scan: count (of the rows
+     * after the checkpoint and past the mark, the {@code ?}s as in {@link #countSql}) and max(cursor) as text.
+     */
+    public String countAndWatermarkSql(boolean resume, boolean sinceWatermark) {
+        List<String> where = new ArrayList<>();
+        if (resume) {
+            where.add(afterKeyCondition("?"));
+        }
+        if (sinceWatermark) {
+            where.add(watermarkCondition("?"));
+        }
+        return "SELECT count(*)" + (where.isEmpty() ? "" : " FILTER (WHERE " + String.join(" AND ", where) + ")")
+                + ", max(s." + Sql.ident(spec.cursor()) + ")::text" + sourceFromWhere(List.of());
     }
 
-    /** incremental: the high-water mark of the source as text (the largest cursor value in the snapshot). */
-    public String watermarkSql() {
-        return "SELECT max(s." + Sql.ident(spec.cursor()) + ")::text" + sourceFromWhere(List.of());
+    private String watermarkCondition(String parameter) {
+        return Sql.ident(spec.cursor()) + " > CAST(" + parameter + " AS " + sourceType(spec.cursor()) + ")";
     }
 
     /** The key columns of the source, for COPY (incremental deletes compare key sets). */

@@ -119,7 +119,9 @@ public final class TableSync {
         long toRead;
         String watermarkTo = null;
         try (Connection c = source.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(plan.countSql(resume, sinceWatermark))) {
+            // incremental: the count and the new high-water mark in one scan of the source
+            try (PreparedStatement ps = c.prepareStatement(incremental ? plan.countAndWatermarkSql(resume, sinceWatermark)
+                    : plan.countSql(resume, sinceWatermark))) {
                 int i = 1;
                 if (resume) { // the key condition names the checkpoint once per key column
                     int uses = plan.spec().keyColumns().size();
@@ -133,12 +135,7 @@ public final class TableSync {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     toRead = rs.getLong(1);
-                }
-            }
-            if (incremental) {
-                try (PreparedStatement ps = c.prepareStatement(plan.watermarkSql()); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    watermarkTo = rs.getString(1);
+                    watermarkTo = incremental ? rs.getString(2) : null;
                 }
             }
         }
