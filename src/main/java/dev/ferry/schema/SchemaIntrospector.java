@@ -113,18 +113,8 @@ public final class SchemaIntrospector {
                 }
             }
         }
-        boolean referenced;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = ? AND conrelid <> ?)")) {
-            ps.setLong(1, oid);
-            ps.setLong(2, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                referenced = rs.getBoolean(1);
-            }
-        }
         return Optional.of(new TableInfo(schema, rel, List.copyOf(columns), List.copyOf(pk), List.copyOf(sequences),
-                referenced, List.copyOf(uniqueKeys), partitioned));
+                List.copyOf(uniqueKeys), partitioned));
     }
 
     /** The ordinary and partitioned tables of a schema (partitions are synced through their parent), by name. */

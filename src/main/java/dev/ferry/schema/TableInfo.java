@@ -5,11 +5,11 @@ import java.util.Optional;
 
 /**
  * A table as found in one database: its columns in order, primary key, the sequences its columns
- * draw from, whether other tables reference it, and its unique keys (the columns of each unique,
- * non-partial index on plain columns, primary key included).
+ * draw from, its unique keys (the columns of each unique, non-partial index on plain columns, primary
+ * key included), and whether it is partitioned.
  */
 public record TableInfo(String schema, String name, List<Column> columns, List<String> primaryKey,
-                        List<SequenceUse> sequences, boolean referencedByOthers, List<List<String>> uniqueKeys,
+                        List<SequenceUse> sequences, List<List<String>> uniqueKeys,
                         boolean partitioned) {
 
     /** A sequence that feeds a column (through its default or as an identity). */

@@ -405,11 +405,6 @@ public final class TablePlan {
         return source.column(column).map(Column::type).orElseThrow();
     }
 
-    /** Rows left to read: all of them, or those after the checkpoint ({@code ?} = the last staged key as text). */
-    public String countSql(boolean resume) {
-        return countSql(resume, false);
-    }
-
     /**
      * Rows left to read; {@code sinceWatermark}: only those whose cursor is past the high-water mark (the
      * last {@code ?}).
@@ -483,11 +478,6 @@ public final class TablePlan {
     /** Column of the read that carries each row's key as text (never written). */
     public static final String KEY_FIELD = "ferry_row_key__";
 
-    /** The streaming read, in key order so that the last staged key is a checkpoint. */
-    public String selectSql(boolean resume) {
-        return selectSql(resume, false);
-    }
-
     /** The streaming read; {@code sinceWatermark}: only rows whose cursor is past the high-water mark. */
     public String selectSql(boolean resume, boolean sinceWatermark) {
         if (!keyed()) {
@@ -508,13 +498,9 @@ public final class TablePlan {
     /**
      * The COPY read (writer: copy): the columns as COPY writes them (each type's text output), the owner
      * column set to {@code ownerLiteral} in the SELECT itself, and the key as text last; the checkpoint and
-     * watermark inlined as literals (COPY takes no parameters).
+     * watermark inlined as literals (COPY takes no parameters); {@code withHash}: the row's 64-bit hash
+     * before the key (merge compares it with the target's, {@link #targetHashSql}).
      */
-    public String copySelectSql(String afterKey, String watermark, String ownerLiteral) {
-        return copySelectSql(afterKey, watermark, ownerLiteral, false);
-    }
-
-    /** As above; {@code withHash}: the row's hash (as {@link #rowHash} gives it in the target) before the key. */
     public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash) {
         String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
