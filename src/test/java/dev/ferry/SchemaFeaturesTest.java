@@ -204,4 +204,39 @@ class SchemaFeaturesTest {
         assertEquals(Cli.digest(pg, source, "t"), Cli.digest(pg, target, "t"));
         assertEquals(Cli.digest(pg, source, "pair"), Cli.digest(pg, target, "pair"));
     }
+
+    @Test
+    void should_load_a_large_table_without_its_indexes_unless_something_depends_on_them() throws Exception {
+        String ddl = "CREATE TABLE big (id int PRIMARY KEY, code text NOT NULL UNIQUE, v text);"
+                + "CREATE INDEX big_v ON big (v);"
+                + "CREATE TABLE grouped (id int PRIMARY KEY, v text);"
+                + "CREATE VIEW grouped_view AS SELECT id, v, count(*) AS n FROM grouped GROUP BY id"; // needs the key
+        for (String db : List.of(source, target)) {
+            try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+                s.execute(ddl);
+            }
+        }
+        try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO big SELECT g, 'c' || g, 'v' || (g % 97) FROM generate_series(1, 20000) g;"
+                    + "INSERT INTO grouped SELECT g, 'v' || g FROM generate_series(1, 20000) g");
+        }
+        Path routes = Files.createTempDirectory("ferry-bulk");
+        assertEquals(0, cli.run("scaffold", "--out", routes.toString(), "--tables", "big,grouped"), cli.output());
+        for (int run = 1; run <= 2; run++) {
+            assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
+            assertEquals(Cli.digest(pg, source, "big"), Cli.digest(pg, target, "big"));
+            assertEquals(Cli.digest(pg, source, "grouped"), Cli.digest(pg, target, "grouped"));
+        }
+        try (Connection c = pg.connect(target); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes "
+                     + "WHERE tablename IN ('big', 'grouped')")) {
+            rs.next();
+            assertEquals("big_code_key,big_pkey,big_v,grouped_pkey", rs.getString(1), "every index is back");
+        }
+        try (Connection c = pg.connect(target); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM grouped_view")) {
+            rs.next();
+            assertEquals(20000, rs.getInt(1));
+        }
+    }
 }
