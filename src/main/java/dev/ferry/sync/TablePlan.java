@@ -410,14 +410,7 @@ public final class TablePlan {
      * last {@code ?}).
      */
     public String countSql(boolean resume, boolean sinceWatermark) {
-        List<String> where = new ArrayList<>();
-        if (resume) {
-            where.add(afterKeyCondition("?"));
-        }
-        if (sinceWatermark) {
-            where.add(watermarkCondition("?"));
-        }
-        return "SELECT count(*)" + sourceFromWhere(where);
+        return "SELECT count(*)" + sourceFromWhere(readConditions(resume ? "?" : null, sinceWatermark ? "?" : null));
     }
 
     /**
@@ -425,15 +418,24 @@ public final class TablePlan {
      * after the checkpoint and past the mark, the {@code ?}s as in {@link #countSql}) and max(cursor) as text.
      */
     public String countAndWatermarkSql(boolean resume, boolean sinceWatermark) {
-        List<String> where = new ArrayList<>();
-        if (resume) {
-            where.add(afterKeyCondition("?"));
-        }
-        if (sinceWatermark) {
-            where.add(watermarkCondition("?"));
-        }
+        List<String> where = readConditions(resume ? "?" : null, sinceWatermark ? "?" : null);
         return "SELECT count(*)" + (where.isEmpty() ? "" : " FILTER (WHERE " + String.join(" AND ", where) + ")")
                 + ", max(s." + Sql.ident(spec.cursor()) + ")::text" + sourceFromWhere(List.of());
+    }
+
+    /**
+     * The read's conditions: after the checkpoint given by {@code afterKey} and past the high-water mark
+     * given by {@code watermark} (each a parameter or literal; null leaves that condition out).
+     */
+    private List<String> readConditions(String afterKey, String watermark) {
+        List<String> where = new ArrayList<>();
+        if (afterKey != null) {
+            where.add(afterKeyCondition(afterKey));
+        }
+        if (watermark != null) {
+            where.add(watermarkCondition(watermark));
+        }
+        return where;
     }
 
     private String watermarkCondition(String parameter) {
@@ -483,13 +485,8 @@ public final class TablePlan {
         if (!keyed()) {
             return "SELECT " + textColumnList() + sourceFromWhere(List.of());
         }
-        List<String> where = new ArrayList<>();
-        if (resume) {
-            where.add(afterKeyCondition(":#" + TableSync.AFTER_KEY));
-        }
-        if (sinceWatermark) {
-            where.add(watermarkCondition(":#" + TableSync.WATERMARK));
-        }
+        List<String> where = readConditions(resume ? ":#" + TableSync.AFTER_KEY : null,
+                sinceWatermark ? ":#" + TableSync.WATERMARK : null);
         // ORDER BY the columns themselves (s.id), not the text aliases the select list gives them
         return "SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
@@ -507,13 +504,8 @@ public final class TablePlan {
         if (!keyed()) {
             return "SELECT " + select + sourceFromWhere(List.of());
         }
-        List<String> where = new ArrayList<>();
-        if (afterKey != null) {
-            where.add(afterKeyCondition(Sql.literal(afterKey)));
-        }
-        if (watermark != null) {
-            where.add(watermarkCondition(Sql.literal(watermark)));
-        }
+        List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
+                watermark == null ? null : Sql.literal(watermark));
         String hash = withHash ? "hashtextextended(ROW(" + columns.stream().map(c -> sourceExpr(c, ownerLiteral))
                 .collect(Collectors.joining(", ")) + ")::text, 0) AS ferry_row_hash__, " : "";
         return "SELECT " + select + ", " + hash + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
