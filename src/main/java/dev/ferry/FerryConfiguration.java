@@ -58,7 +58,8 @@ public class FerryConfiguration implements CamelConfiguration {
         FerryMetrics metrics = new FerryMetrics(registry);
         camelContext.getRegistry().bind("ferryMetrics", metrics);
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics,
-                Boolean.parseBoolean(property(camelContext, "ferry.verify"))));
+                Boolean.parseBoolean(property(camelContext, "ferry.verify")),
+                Boolean.parseBoolean(property(camelContext, "ferry.swap-tables"))));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("copyWriter", new dev.ferry.sync.CopyWriter(target));
         camelContext.getRegistry().bind("ferryHttp", new HttpEndpoints(registry, source, target));

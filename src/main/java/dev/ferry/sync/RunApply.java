@@ -42,12 +42,17 @@ public final class RunApply {
     private final DataSource source;
     private final DataSource target;
     private final boolean verify;
+    private final boolean swap;
 
-    /** Applies to {@code target}, verifying against {@code source} (the run's snapshot) unless {@code verify} is false. */
-    public RunApply(DataSource source, DataSource target, boolean verify) {
+    /**
+     * Applies to {@code target}, verifying against {@code source} (the run's snapshot) unless {@code verify} is
+     * false, swapping staged full tables in where they can be when {@code swap} ({@link TableSwap}).
+     */
+    public RunApply(DataSource source, DataSource target, boolean verify, boolean swap) {
         this.source = source;
         this.target = target;
         this.verify = verify;
+        this.swap = swap;
     }
 
     /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
@@ -73,7 +78,7 @@ public final class RunApply {
                 Savepoint optimistic = c.setSavepoint();
                 try {
                     // most nights no row breaks a constraint: write at once, and let the database check
-                    w = write(c, run, plans, byOid, fks, stagingIds, false);
+                    w = write(c, run, plans, byOid, fks, stagingIds, false, swap);
                     c.releaseSavepoint(optimistic);
                 } catch (SQLException e) {
                     if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
@@ -82,7 +87,7 @@ public final class RunApply {
                     // a row breaks a constraint: undo, set the offenders aside set-based, write again
                     c.rollback(optimistic);
                     check(c, run, plans, byOid, fks, stagingIds, setAside);
-                    w = write(c, run, plans, byOid, fks, stagingIds, true);
+                    w = write(c, run, plans, byOid, fks, stagingIds, true, swap);
                 }
                 Map<String, Long> written = w.written;
                 Map<String, String> effects = w.effects;
@@ -241,8 +246,8 @@ public final class RunApply {
      * outside the run that would break is reported as such.
      */
     private static Writes write(Connection c, Run run, List<TablePlan> plans, Map<Long, TablePlan> byOid,
-                                List<ApplyChecks.ForeignKey> fks, Map<String, String> stagingIds, boolean last)
-            throws SQLException, ForeignKeyBrokenException {
+                                List<ApplyChecks.ForeignKey> fks, Map<String, String> stagingIds, boolean last,
+                                boolean swap) throws SQLException, ForeignKeyBrokenException {
         Writes w = new Writes();
         // full tables are emptied, so every foreign key to or from them goes for the transaction; keys between
         // merged tables stay and check the few rows written, unless the first attempt broke one
@@ -270,14 +275,29 @@ public final class RunApply {
                     s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE RULE " + Sql.ident(rule));
                 }
             }
-            List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL).toList();
+            // full tables staged in copies of themselves are swapped in; the others are emptied and filled
+            java.util.Set<String> swapped = new java.util.HashSet<>();
+            for (TablePlan plan : plans) {
+                if (swap && plan.spec().mode() == TableSpec.Mode.FULL && TableSwap.ready(c, plan)) {
+                    swapped.add(plan.name());
+                }
+            }
+            List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL)
+                    .filter(p -> !swapped.contains(p.name())).toList();
             if (!full.isEmpty()) {
                 s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetRows).toList()));
             }
             s.execute("SET LOCAL maintenance_work_mem = '256MB'"); // index builds after bulk loads
             for (TablePlan plan : plans) {
                 w.deadKeys.put(plan.name(), deadLetterKeys(c, plan.name(), stagingIds.get(plan.name())));
-                if (plan.spec().mode() == TableSpec.Mode.FULL) {
+                long swappedRows = swapped.contains(plan.name()) ? TableSwap.swapIn(c, plan) : -1;
+                if (swappedRows >= 0) {
+                    w.written.put(plan.name(), swappedRows);
+                    w.effects.put(plan.name(), "swapped in");
+                } else if (plan.spec().mode() == TableSpec.Mode.FULL) {
+                    if (swapped.contains(plan.name())) {
+                        s.execute("TRUNCATE " + plan.targetRows()); // the swap was refused: load it as the others
+                    }
                     // a large emptied table is filled without its indexes, which are then built in one pass each
                     List<String> rebuild = run.result(plan.name()).read() + run.result(plan.name()).resumed() >= BULK
                             ? dropIndexes(c, plan) : List.of();

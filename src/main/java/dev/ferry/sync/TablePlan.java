@@ -293,7 +293,12 @@ public final class TablePlan {
 
     /** The staging table in the target's {@code ferry} schema. */
     public String stagingTable() {
-        return Sql.qualified("ferry", "stage_" + target.schema() + "_" + target.name());
+        return Sql.qualified("ferry", stagingName());
+    }
+
+    /** The staging table's own name (unquoted). */
+    public String stagingName() {
+        return "stage_" + target.schema() + "_" + target.name();
     }
 
     /** Identifies what staging holds: same columns, types and owner means staged rows can be resumed. */
@@ -506,8 +511,8 @@ public final class TablePlan {
         }
         List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
                 watermark == null ? null : Sql.literal(watermark));
-        String hash = withHash ? "hashtextextended(ROW(" + columns.stream().map(c -> sourceExpr(c, ownerLiteral))
-                .collect(Collectors.joining(", ")) + ")::text, 0) AS ferry_row_hash__, " : "";
+        String hash = withHash ? quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))))
+                + " AS ferry_row_hash__, " : "";
         return "SELECT " + select + ", " + hash + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
@@ -530,8 +535,8 @@ public final class TablePlan {
      * the same 64-bit hash as {@link #copySelectSql}'s, to skip unchanged rows while reading.
      */
     public String targetHashSql(boolean after) {
-        return "SELECT " + keyText("t") + ", hashtextextended(ROW(" + columns.stream().map(c -> "t." + Sql.ident(c.name()))
-                .collect(Collectors.joining(", ")) + ")::text, 0)::text FROM " + targetRows() + " t"
+        return "SELECT " + keyText("t") + ", " + quickHash(columns.stream().map(c -> checksumTerm(c, "t." + Sql.ident(c.name()))))
+                + "::text FROM " + targetRows() + " t"
                 + (after ? " WHERE " + afterKeyCondition("?") : "")
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "t." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
@@ -591,6 +596,16 @@ public final class TablePlan {
                 + " s WHERE m.v IS NOT NULL AND m.v > (CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END)";
     }
 
+    /**
+     * A row's 64-bit hash from its columns' terms ({@link #checksumTerm}): the columns hashed by their types'
+     * own hash functions, no text conversion of the whole row (which costs 2.5 times as much), then mixed
+     * once more: the record hash is linear in its columns' hashes, so without the mix values swapped
+     * between two rows would leave a sum of row hashes unchanged.
+     */
+    private static String quickHash(java.util.stream.Stream<String> terms) {
+        return "hashtextextended(hash_record_extended(ROW(" + terms.collect(Collectors.joining(", ")) + "), 0)::text, 0)";
+    }
+
     /** Types whose hash is a function of the value alone, the same on any server (no collation, no text form). */
     private static final java.util.Set<String> HASHED_AS_IS = java.util.Set.of("smallint", "integer", "bigint",
             "boolean", "date", "timestamp without time zone", "timestamp with time zone", "uuid", "bytea");
@@ -606,7 +621,10 @@ public final class TablePlan {
     private String checksumTerm(Column c, String expr) {
         String type = c.type();
         String element = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
-        boolean sameType = expr.startsWith("CAST(") || source.column(c.name()).map(Column::type).orElse("").equals(type);
+        // decided by the column alone, so that both sides hash it the same way
+        Rules.Rule rule = rules.get(c.name());
+        boolean cast = (spec.hasOwner() && c.name().equals(spec.ownerColumn())) || (rule != null && rule.covers());
+        boolean sameType = cast || source.column(c.name()).map(Column::type).orElse("").equals(type);
         if (sameType && HASHED_AS_IS.contains(element)) {
             return expr;
         }
@@ -633,10 +651,7 @@ public final class TablePlan {
                 .map(c -> checksumTerm(c, sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name())))
                 .collect(Collectors.joining(", "));
         List<String> where = excludeKeys && keyed() ? List.of("NOT (" + keyText("s") + " = ANY (?))") : List.of();
-        // the row's hash: the columns hashed by their types' own hash functions (no text conversion of the whole
-        // row, which cost 2.5 times as much), then mixed once more (the record hash is linear in its columns'
-        // hashes: without the mix, values swapped between two rows would leave the sum unchanged)
-        return "SELECT count(*), coalesce(sum(hashtextextended(hash_record_extended(ROW(" + row + "), 0)::text, 0)), 0)"
+        return "SELECT count(*), coalesce(sum(" + quickHash(java.util.stream.Stream.of(row)) + "), 0)"
                 + (sourceSide ? sourceFromWhere(where) : " FROM " + targetRows() + " s"
                         + (where.isEmpty() ? "" : " WHERE " + where.get(0)));
         // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,

@@ -42,6 +42,7 @@ public final class TableSync {
     private final Progress progress;
     private final FerryMetrics metrics;
     private final boolean verify;
+    private final boolean swap;
     /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
     private static final java.util.concurrent.ExecutorService CHECKSUMS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "ferry-checksum");
@@ -49,9 +50,15 @@ public final class TableSync {
         return t;
     });
 
-    /** Steps reading through {@code source} (the run's snapshot) and writing to {@code target}, counted in {@code metrics}. */
-    public TableSync(DataSource source, DataSource target, Progress progress, FerryMetrics metrics, boolean verify) {
+    /**
+     * Steps reading through {@code source} (the run's snapshot) and writing to {@code target}, counted in
+     * {@code metrics}; full tables that can be are loaded by swapping their staging in when {@code swap}
+     * ({@link TableSwap}).
+     */
+    public TableSync(DataSource source, DataSource target, Progress progress, FerryMetrics metrics, boolean verify,
+                     boolean swap) {
         this.verify = verify;
+        this.swap = swap;
         this.source = source;
         this.target = target;
         this.progress = progress;
@@ -100,7 +107,10 @@ public final class TableSync {
                 resumed = 0;
                 stagingId = UUID.randomUUID().toString();
                 s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
-                s.execute(plan.createStagingSql());
+                // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
+                boolean swapIn = swap && plan.spec().mode() == TableSpec.Mode.FULL
+                        && TableSwap.obstacle(c, plan.targetTable()) == null;
+                s.execute(swapIn ? TableSwap.createStagingSql(plan) : plan.createStagingSql());
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
                                 + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
@@ -331,7 +341,7 @@ public final class TableSync {
         }
         progress.note("applying " + plans.size() + " table(s) in one transaction" + (verify ? "" : " (not verified: --no-verify)"));
         long started = System.nanoTime();
-        Map<String, RunApply.Applied> applied = new RunApply(source, target, verify).apply(run, plans);
+        Map<String, RunApply.Applied> applied = new RunApply(source, target, verify, swap).apply(run, plans);
         progress.note(String.format(java.util.Locale.ROOT, "applied in %.1fs", (System.nanoTime() - started) / 1e9));
         applied.forEach((table, a) -> {
             run.result(table).effect(a.effect() == null ? "" : a.effect());
