@@ -15,11 +15,28 @@ public final class CopyBatch {
     private final List<byte[]> lines = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
     private long bytes;
+    /** The sum of the rows' checksum hashes (when the read carries them): high and low 64 bits. */
+    private long sumHigh;
+    private long sumLow;
 
     void add(byte[] line, String key) {
         lines.add(line);
         keys.add(key);
         bytes += line.length;
+    }
+
+    /** Adds a row's 64-bit checksum hash to the batch's exact sum. */
+    void addHash(long hash) {
+        long r = sumLow + hash;
+        if (((sumLow ^ r) & (hash ^ r)) < 0) { // signed overflow: carry into the high part
+            sumHigh += hash < 0 ? -1 : 1;
+        }
+        sumLow = r;
+    }
+
+    /** The exact sum of the rows' checksum hashes (0 when the read carried none). */
+    public java.math.BigInteger hashSum() {
+        return java.math.BigInteger.valueOf(sumHigh).shiftLeft(64).add(java.math.BigInteger.valueOf(sumLow));
     }
 
     /** Rows in the batch. */

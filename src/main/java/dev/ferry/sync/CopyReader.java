@@ -32,14 +32,16 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     private final Thread reader;
     private final Connection connection;
     private final TargetHashes unchanged;
+    private final boolean summing;
     private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
     private Object next;
 
     private CopyReader(Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table,
-                       TargetHashes unchanged) {
+                       TargetHashes unchanged, boolean summing) {
         this.connection = connection;
         this.unchanged = unchanged;
+        this.summing = summing;
         this.reader = new Thread(() -> read(copy, keyed, Math.max(1, rows), Math.max(1, bytes)), "ferry-read-" + table);
         this.reader.setDaemon(true);
     }
@@ -51,10 +53,20 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
      */
     public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
                                   TargetHashes unchanged) throws SQLException {
+        return open(snapshot, sql, keyed, rows, bytes, table, unchanged, false);
+    }
+
+    /**
+     * As {@link #open(DataSource, String, boolean, int, long, String, TargetHashes)}; with {@code summing} (and
+     * no {@code unchanged}) the column before the key is the row's checksum hash, cut off the row and summed
+     * into its batch ({@link CopyBatch#hashSum}).
+     */
+    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
+                                  TargetHashes unchanged, boolean summing) throws SQLException {
         Connection c = snapshot.getConnection();
         try {
             CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
-            CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table, unchanged);
+            CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table, unchanged, summing && keyed);
             r.reader.start();
             return r;
         } catch (SQLException | RuntimeException e) {
@@ -78,7 +90,9 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
             while (line != null && !closing) {
                 CopyBatch batch = new CopyBatch();
                 while (line != null && batch.size() < rows && (batch.size() == 0 || batch.bytes() + line.length <= bytes)) {
-                    if (unchanged == null) {
+                    if (summing) {
+                        addSummed(batch, line);
+                    } else if (unchanged == null) {
                         add(batch, line, keyed);
                     } else if (!addIfChanged(batch, line)) {
                         skipped.incrementAndGet();
@@ -150,6 +164,25 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         row[hashTab] = '\n';
         batch.add(row, key);
         return true;
+    }
+
+    /** Adds the row less its checksum hash (the field before the key), which goes into the batch's sum. */
+    private static void addSummed(CopyBatch batch, byte[] line) {
+        int keyTab = line.length - 1;
+        while (keyTab >= 0 && line[keyTab] != '\t') {
+            keyTab--;
+        }
+        int hashTab = keyTab - 1;
+        while (hashTab >= 0 && line[hashTab] != '\t') {
+            hashTab--;
+        }
+        int end = line.length - (line[line.length - 1] == '\n' ? 1 : 0);
+        String key = CopyText.field(new String(line, keyTab + 1, end - keyTab - 1, StandardCharsets.UTF_8));
+        batch.addHash(Long.parseLong(new String(line, hashTab + 1, keyTab - hashTab - 1, StandardCharsets.US_ASCII)));
+        byte[] row = new byte[hashTab + 1];
+        System.arraycopy(line, 0, row, 0, hashTab);
+        row[hashTab] = '\n';
+        batch.add(row, key);
     }
 
     private static void add(CopyBatch batch, byte[] line, boolean keyed) {

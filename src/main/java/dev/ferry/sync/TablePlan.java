@@ -504,6 +504,16 @@ public final class TablePlan {
      * before the key (merge compares it with the target's, {@link #targetHashSql}).
      */
     public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash) {
+        return copySelectSql(afterKey, watermark, ownerLiteral, withHash, false);
+    }
+
+    /**
+     * As {@link #copySelectSql(String, String, String, boolean)}; {@code withChecksumHash} instead puts the
+     * checksum's row hash ({@link #checksumSql}'s, natural-key columns left out) before the key, so that the
+     * read itself sums the source side of the verification (no second scan of the source).
+     */
+    public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash,
+                                boolean withChecksumHash) {
         String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
         if (!keyed()) {
@@ -512,6 +522,8 @@ public final class TablePlan {
         List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
                 watermark == null ? null : Sql.literal(watermark));
         String hash = withHash ? quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))))
+                + " AS ferry_row_hash__, " : withChecksumHash ? quickHash(columns.stream()
+                .filter(c -> !remapped.containsKey(c.name())).map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))))
                 + " AS ferry_row_hash__, " : "";
         return "SELECT " + select + ", " + hash + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));

@@ -28,6 +28,11 @@ public final class TableResult {
     volatile String lastStagedKey;
     /** The source's count and checksum, computed while the table was staged (full tables with verification). */
     volatile java.util.concurrent.Future<TableSync.Checksum> sourceChecksum;
+    /** Whether this staging's read sums the source checksum itself (then sourceChecksum is set when staged). */
+    volatile boolean summing;
+    /** The rows and the sum of their checksum hashes staged so far by a summing read (committed batches only). */
+    volatile long summedRows;
+    volatile java.math.BigInteger summed = java.math.BigInteger.ZERO;
     /** incremental: the high-water mark this run reaches (stored when the table is applied). */
     volatile String watermark;
 

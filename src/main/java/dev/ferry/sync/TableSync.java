@@ -151,8 +151,14 @@ public final class TableSync {
         }
         TableResult result = run.result(table);
         result.start(resumed, toRead);
-        if (verify && RunApply.replacesWhole(plan.spec())) {
-            // the source side of the verification runs while the rows stream (same snapshot, another connection)
+        // a full table read whole in one COPY sums the source side of the verification as it reads (the
+        // row hash computed in the same scan); otherwise it runs alongside (same snapshot, another connection)
+        result.summing = verify && plan.spec().mode() == TableSpec.Mode.FULL && plan.keyed() && !resume
+                && plan.spec().writer() == TableSpec.Writer.COPY;
+        result.summedRows = 0;
+        result.summed = java.math.BigInteger.ZERO;
+        result.sourceChecksum = null;
+        if (verify && RunApply.replacesWhole(plan.spec()) && !result.summing) {
             Object owner = run.ownerId();
             result.sourceChecksum = CHECKSUMS.submit(() -> new Verifier(source, target).source(plan, owner, List.of()));
         }
@@ -165,9 +171,11 @@ public final class TableSync {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
             String after = resume ? String.valueOf(afterKey) : null;
             boolean skipUnchanged = TargetHashes.applies(plan);
-            CopyReader reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged),
-                    plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
-                    skipUnchanged ? TargetHashes.open(target, plan, after) : null);
+            boolean summing = result.summing && !skipUnchanged;
+            result.summing = summing;
+            CopyReader reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged,
+                    summing), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
+                    skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
             exchange.setProperty(READER, reader); // closed by the runner however the route ends
             exchange.getMessage().setBody(reader);
         }
@@ -299,6 +307,10 @@ public final class TableSync {
         int rows = rowsIn(exchange.getMessage().getBody());
         int setAside = exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class);
         result.batchStaged(rows, setAside);
+        if (result.summing && exchange.getMessage().getBody() instanceof CopyBatch copy) {
+            result.summedRows += copy.size(); // rows set aside here make the apply compute the source side anew
+            result.summed = result.summed.add(copy.hashSum());
+        }
         result.lastStagedKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
         metrics.batch(table, rows, setAside,
                 System.nanoTime() - exchange.getMessage().getHeader("ferryBatchStarted", 0L, Long.class));
@@ -323,6 +335,10 @@ public final class TableSync {
         }
         run.result(table).staged();
         TableResult r = run.result(table);
+        if (r.summing) {
+            r.sourceChecksum = java.util.concurrent.CompletableFuture.completedFuture(
+                    new Checksum(r.summedRows, new BigDecimal(r.summed)));
+        }
         progress.note(table + ": staged " + (r.read() - r.skipped()) + " row(s) read in this run"
                 + (r.skipped() > 0 ? ", " + r.skipped() + " unchanged (not staged)" : "")
                 + (r.resumed() > 0 ? ", " + r.resumed() + " resumed" : ""));
