@@ -83,6 +83,11 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         return skipped.get();
     }
 
+    /** Counts rows a probe found unchanged before this read ({@link ChangedKeys}). */
+    void alsoSkipped(long rows) {
+        skipped.addAndGet(rows);
+    }
+
     private void read(CopyOut copy, boolean keyed, int rows, long bytes) {
         Object last = END;
         try {
@@ -143,46 +148,42 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         }
     }
 
+    /** A line whose last two fields are a row hash and the key: the row without them, the hash, the key. */
+    private record Hashed(byte[] row, String hash, String key) {
+        static Hashed of(byte[] line) {
+            int keyTab = line.length - 1;
+            while (keyTab >= 0 && line[keyTab] != '\t') {
+                keyTab--;
+            }
+            int hashTab = keyTab - 1;
+            while (hashTab >= 0 && line[hashTab] != '\t') {
+                hashTab--;
+            }
+            int end = line.length - (line[line.length - 1] == '\n' ? 1 : 0);
+            String key = CopyText.field(new String(line, keyTab + 1, end - keyTab - 1, StandardCharsets.UTF_8));
+            String hash = new String(line, hashTab + 1, keyTab - hashTab - 1, StandardCharsets.US_ASCII);
+            byte[] row = new byte[hashTab + 1];
+            System.arraycopy(line, 0, row, 0, hashTab);
+            row[hashTab] = '\n';
+            return new Hashed(row, hash, key);
+        }
+    }
+
     /** Adds the row unless the target holds it with the same hash (the field before the key); returns whether added. */
     private boolean addIfChanged(CopyBatch batch, byte[] line) throws SQLException {
-        int keyTab = line.length - 1;
-        while (keyTab >= 0 && line[keyTab] != '\t') {
-            keyTab--;
-        }
-        int hashTab = keyTab - 1;
-        while (hashTab >= 0 && line[hashTab] != '\t') {
-            hashTab--;
-        }
-        int end = line.length - (line[line.length - 1] == '\n' ? 1 : 0);
-        String key = CopyText.field(new String(line, keyTab + 1, end - keyTab - 1, StandardCharsets.UTF_8));
-        String hash = new String(line, hashTab + 1, keyTab - hashTab - 1, StandardCharsets.US_ASCII);
-        if (unchanged.same(key, hash)) {
+        Hashed h = Hashed.of(line);
+        if (unchanged.same(h.key(), h.hash())) {
             return false;
         }
-        byte[] row = new byte[hashTab + 1];
-        System.arraycopy(line, 0, row, 0, hashTab);
-        row[hashTab] = '\n';
-        batch.add(row, key);
+        batch.add(h.row(), h.key());
         return true;
     }
 
     /** Adds the row less its checksum hash (the field before the key), which goes into the batch's sum. */
     private static void addSummed(CopyBatch batch, byte[] line) {
-        int keyTab = line.length - 1;
-        while (keyTab >= 0 && line[keyTab] != '\t') {
-            keyTab--;
-        }
-        int hashTab = keyTab - 1;
-        while (hashTab >= 0 && line[hashTab] != '\t') {
-            hashTab--;
-        }
-        int end = line.length - (line[line.length - 1] == '\n' ? 1 : 0);
-        String key = CopyText.field(new String(line, keyTab + 1, end - keyTab - 1, StandardCharsets.UTF_8));
-        batch.addHash(Long.parseLong(new String(line, hashTab + 1, keyTab - hashTab - 1, StandardCharsets.US_ASCII)));
-        byte[] row = new byte[hashTab + 1];
-        System.arraycopy(line, 0, row, 0, hashTab);
-        row[hashTab] = '\n';
-        batch.add(row, key);
+        Hashed h = Hashed.of(line);
+        batch.addHash(Long.parseLong(h.hash()));
+        batch.add(h.row(), h.key());
     }
 
     private static void add(CopyBatch batch, byte[] line, boolean keyed) {

@@ -508,6 +508,40 @@ public final class TablePlan {
     }
 
     /**
+     * Merge's probe (writer copy, skipping unchanged rows): the key as text and the row's quick hash (the same
+     * as {@link #copySelectSql}'s with hash, and {@link #targetHashSql}'s), in key order, after the checkpoint
+     * {@code afterKey}: no column's text, so an unchanged table costs the two hash scans alone.
+     */
+    public String probeSql(String afterKey, String ownerLiteral) {
+        List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey), null);
+        return "SELECT " + keyText("s") + " AS " + KEY_FIELD + ", "
+                + quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral)))) + sourceFromWhere(where)
+                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The COPY read of just these rows (their keys as text, in key order, as {@link #probeSql} gave them): the
+     * rows a merge found changed or new. A single-column key is matched through its index.
+     */
+    public String copyChangedSql(List<String> keys, String ownerLiteral) {
+        String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
+                .collect(Collectors.joining(", "));
+        // one array literal (a single constant however many keys), each element quoted
+        String array = Sql.literal("{" + keys.stream().map(k -> "\"" + k.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(",")) + "}");
+        String condition;
+        if (spec.keyColumns().size() == 1) {
+            String k = spec.keyColumns().get(0);
+            String type = columns.stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow().type();
+            condition = "s." + Sql.ident(k) + " = ANY (CAST(" + array + " AS " + type + "[]))";
+        } else {
+            condition = keyText("s") + " = ANY (CAST(" + array + " AS text[]))";
+        }
+        return "SELECT " + select + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(List.of(condition))
+                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+    }
+
+    /**
      * As {@link #copySelectSql(String, String, String, boolean)}; {@code withChecksumHash} instead puts the
      * checksum's row hash ({@link #checksumSql}'s, natural-key columns left out) before the key, so that the
      * read itself sums the source side of the verification (no second scan of the source).

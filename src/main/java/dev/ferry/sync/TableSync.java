@@ -43,6 +43,8 @@ public final class TableSync {
     private final FerryMetrics metrics;
     private final boolean verify;
     private final boolean swap;
+    /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
+    static volatile int probeLimit = 100_000;
     /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
     private static final java.util.concurrent.ExecutorService CHECKSUMS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "ferry-checksum");
@@ -173,9 +175,21 @@ public final class TableSync {
             boolean skipUnchanged = TargetHashes.applies(plan);
             boolean summing = result.summing && !skipUnchanged;
             result.summing = summing;
-            CopyReader reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged,
-                    summing), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
-                    skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
+            CopyReader reader = null;
+            if (skipUnchanged) {
+                // a probe of both sides' row hashes first: then only the rows that changed are read in full
+                ChangedKeys.Found found = ChangedKeys.find(source, target, plan, after, owner, probeLimit);
+                if (found != null) {
+                    reader = CopyReader.open(source, plan.copyChangedSql(found.keys(), owner), true,
+                            plan.spec().batchSize(), plan.spec().batchBytes(), table, null, false);
+                    reader.alsoSkipped(found.unchanged());
+                }
+            }
+            if (reader == null) {
+                reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged,
+                        summing), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
+                        skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
+            }
             exchange.setProperty(READER, reader); // closed by the runner however the route ends
             exchange.getMessage().setBody(reader);
         }

@@ -1,0 +1,52 @@
+package dev.ferry.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+
+/**
+ * Merge's probe: walks the source's (key, row hash) stream ({@link TablePlan#probeSql}) alongside the
+ * target's ({@link TargetHashes}) and keeps the keys of the rows that are new or changed, so that only those
+ * rows are read in full. Most nights a merged table changes little: the probe costs a hash scan of each side
+ * instead of the source's every column as text. Past {@code limit} changed rows it gives up (null) and the
+ * read streams every row, skipping unchanged ones as it goes.
+ */
+public final class ChangedKeys {
+
+    /** The keys found new or changed (key text, key order), and how many rows were found unchanged. */
+    public record Found(List<String> keys, long unchanged) {
+    }
+
+    private ChangedKeys() {
+    }
+
+    /** The changed keys after {@code afterKey} (null: from the start), or null when more than {@code limit}. */
+    public static Found find(DataSource snapshot, DataSource target, TablePlan plan, String afterKey, String ownerLiteral,
+                             int limit) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        long unchanged = 0;
+        try (Connection c = snapshot.getConnection(); TargetHashes hashes = TargetHashes.open(target, plan, afterKey);
+             PreparedStatement ps = c.prepareStatement(plan.probeSql(afterKey, ownerLiteral))) {
+            ps.setFetchSize(10_000); // a cursor in the snapshot's transaction, not the whole table in memory
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    if (hashes.same(key, rs.getString(2))) {
+                        unchanged++;
+                    } else if (keys.size() == limit) {
+                        return null; // many rows changed: the full read is the cheaper way
+                    } else {
+                        keys.add(key);
+                    }
+                }
+            }
+        }
+        return new Found(keys, unchanged);
+    }
+}
