@@ -3,10 +3,10 @@ package dev.ferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.ferry.cli.SyncJob;
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
@@ -19,23 +19,7 @@ class ModesTest {
 
     /** A tables folder whose book route has these extra parameters. */
     private static Path routes(String... parameters) throws Exception {
-        Path dir = Files.createTempDirectory("ferry-modes");
-        StringBuilder y = new StringBuilder("""
-                - templatedRoute:
-                    routeTemplateRef: table-sync
-                    routeId: sync-book
-                    parameters:
-                      - name: table
-                        value: book
-                      - name: ownerColumn
-                        value: owner_id
-                """);
-        for (int i = 0; i < parameters.length; i += 2) {
-            y.append("      - name: ").append(parameters[i]).append("\n        value: \"").append(parameters[i + 1])
-                    .append("\"\n");
-        }
-        Files.writeString(dir.resolve("book.yaml"), y.toString());
-        return dir;
+        return BookRoutes.with(parameters);
     }
 
     private static SyncJob.Outcome sync(SyncFixture f, Path dir) {

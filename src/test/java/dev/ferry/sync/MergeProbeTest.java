@@ -3,9 +3,9 @@ package dev.ferry.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +17,7 @@ class MergeProbeTest {
 
     @Test
     void should_write_the_same_rows_whether_the_probe_or_the_streaming_comparison_finds_them() throws Exception {
-        Path dir = Files.createTempDirectory("ferry-probe");
-        Files.writeString(dir.resolve("book.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: table-sync
-                    routeId: sync-book
-                    parameters:
-                      - name: table
-                        value: book
-                      - name: ownerColumn
-                        value: owner_id
-                      - name: mode
-                        value: merge
-                """);
+        Path dir = BookRoutes.with("mode", "merge");
         int limit = TableSync.probeLimit;
         try (SyncFixture f = new SyncFixture("probe", 3000)) {
             assertEquals(0, f.sync(o -> o.tablesDir = dir).exitCode(), f.output());
