@@ -1,8 +1,5 @@
 package dev.ferry.sync;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +28,15 @@ public final class ChangedKeys {
                              int limit) throws SQLException {
         List<String> keys = new ArrayList<>();
         long unchanged = 0;
-        try (Connection c = snapshot.getConnection(); TargetHashes hashes = TargetHashes.open(target, plan, afterKey);
-             PreparedStatement ps = c.prepareStatement(plan.probeSql(afterKey, ownerLiteral))) {
-            ps.setFetchSize(10_000); // a cursor in the snapshot's transaction, not the whole table in memory
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = rs.getString(1);
-                    if (hashes.same(key, rs.getString(2))) {
+        // the source's (hash, key) stream through a COPY read ahead on its own thread, the target's alongside
+        try (TargetHashes hashes = TargetHashes.open(target, plan, afterKey);
+             CopyReader probe = CopyReader.open(snapshot, plan.probeSql(afterKey, ownerLiteral), true, 10_000,
+                     8L << 20, plan.name() + "-probe", null, false)) {
+            while (probe.hasNext()) {
+                CopyBatch batch = probe.next();
+                for (int i = 0; i < batch.size(); i++) {
+                    String key = batch.key(i);
+                    if (hashes.same(key, batch.text(i))) {
                         unchanged++;
                     } else if (keys.size() == limit) {
                         return null; // many rows changed: the full read is the cheaper way

@@ -49,6 +49,18 @@ public final class CopyBatch {
         return bytes;
     }
 
+    /** The key of the row at {@code index}. */
+    String key(int index) {
+        return keys.get(index);
+    }
+
+    /** The row at {@code index} as COPY text, without its line end. */
+    String text(int index) {
+        byte[] line = lines.get(index);
+        int end = line.length - (line.length > 0 && line[line.length - 1] == '\n' ? 1 : 0);
+        return new String(line, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The last row's key as text, or null for an empty batch or a table without a key. */
     public String lastKey() {
         return keys.isEmpty() ? null : keys.get(keys.size() - 1);

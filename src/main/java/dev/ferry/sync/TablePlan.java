@@ -508,14 +508,14 @@ public final class TablePlan {
     }
 
     /**
-     * Merge's probe (writer copy, skipping unchanged rows): the key as text and the row's quick hash (the same
+     * Merge's probe (writer copy, skipping unchanged rows): the row's quick hash and the key as text (the same
      * as {@link #copySelectSql}'s with hash, and {@link #targetHashSql}'s), in key order, after the checkpoint
      * {@code afterKey}: no column's text, so an unchanged table costs the two hash scans alone.
      */
     public String probeSql(String afterKey, String ownerLiteral) {
         List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey), null);
-        return "SELECT " + keyText("s") + " AS " + KEY_FIELD + ", "
-                + quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral)))) + sourceFromWhere(where)
+        return "SELECT " + quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral)))) + ", "
+                + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
