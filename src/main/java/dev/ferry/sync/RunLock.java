@@ -46,16 +46,34 @@ public final class RunLock implements AutoCloseable {
             if (connection.isValid(5)) {
                 return true;
             }
+        } catch (SQLException e) {
+            // broken: taken again below
+        }
+        // the session is gone, and the lock with it: take it again. The pool may hand out another connection
+        // that died with this one (terminated together, not yet validated): a transient failure is retried on
+        // a fresh one; only a lock another run holds, or a failure that is not transient, means lost
+        for (int attempt = 1; attempt <= 3; attempt++) {
             try {
                 connection.close();
             } catch (SQLException ignored) {
                 // already broken
             }
-            connection = target.getConnection();
-            return tryLock(connection);
-        } catch (SQLException e) {
-            return false;
+            try {
+                connection = target.getConnection();
+                return tryLock(connection);
+            } catch (SQLException e) {
+                if (!SqlErrors.isTransient(e)) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
         }
+        return false;
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
