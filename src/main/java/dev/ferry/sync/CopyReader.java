@@ -49,17 +49,8 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     /**
      * Starts the COPY of {@code sql} (whose last column is the key as text when {@code keyed}) on a snapshot
      * connection. With {@code unchanged}, the column before the key is the row's hash, and rows the target
-     * already holds with that hash are skipped.
-     */
-    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
-                                  TargetHashes unchanged) throws SQLException {
-        return open(snapshot, sql, keyed, rows, bytes, table, unchanged, false);
-    }
-
-    /**
-     * As {@link #open(DataSource, String, boolean, int, long, String, TargetHashes)}; with {@code summing} (and
-     * no {@code unchanged}) the column before the key is the row's checksum hash, cut off the row and summed
-     * into its batch ({@link CopyBatch#hashSum}).
+     * already holds with that hash are skipped; with {@code summing} (and no {@code unchanged}) that column is
+     * cut off the row and summed into its batch ({@link CopyBatch#hashSum}).
      */
     public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
                                   TargetHashes unchanged, boolean summing) throws SQLException {

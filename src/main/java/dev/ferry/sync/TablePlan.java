@@ -501,22 +501,29 @@ public final class TablePlan {
      * The COPY read (writer: copy): the columns as COPY writes them (each type's text output), the owner
      * column set to {@code ownerLiteral} in the SELECT itself, and the key as text last; the checkpoint and
      * watermark inlined as literals (COPY takes no parameters); {@code withHash}: the row's 64-bit hash
-     * before the key (merge compares it with the target's, {@link #targetHashSql}).
+     * ({@link #sourceRowHash}) before the key, which merge compares with the target's ({@link #targetHashSql})
+     * and a full read sums for the verification ({@link #checksumSql}).
      */
     public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash) {
-        return copySelectSql(afterKey, watermark, ownerLiteral, withHash, false);
+        if (!keyed()) {
+            return "SELECT " + selectList(ownerLiteral) + sourceFromWhere(List.of());
+        }
+        List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
+                watermark == null ? null : Sql.literal(watermark));
+        String hash = withHash ? sourceRowHash(ownerLiteral) + " AS ferry_row_hash__, " : "";
+        return "SELECT " + selectList(ownerLiteral) + ", " + hash + keyText("s") + " AS " + KEY_FIELD
+                + sourceFromWhere(where) + orderByKey();
     }
 
     /**
-     * Merge's probe (writer copy, skipping unchanged rows): the row's quick hash and the key as text (the same
-     * as {@link #copySelectSql}'s with hash, and {@link #targetHashSql}'s), in key order, after the checkpoint
-     * {@code afterKey}: no column's text, so an unchanged table costs the two hash scans alone.
+     * Merge's probe (writer copy, skipping unchanged rows): the row's hash and the key as text (as
+     * {@link #copySelectSql} with hash gives them), in key order, after the checkpoint {@code afterKey}: no
+     * column's text, so an unchanged table costs the two hash scans alone.
      */
     public String probeSql(String afterKey, String ownerLiteral) {
         List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey), null);
-        return "SELECT " + quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral)))) + ", "
-                + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
-                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+        return "SELECT " + sourceRowHash(ownerLiteral) + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
+                + orderByKey();
     }
 
     /**
@@ -524,8 +531,6 @@ public final class TablePlan {
      * rows a merge found changed or new. A single-column key is matched through its index.
      */
     public String copyChangedSql(List<String> keys, String ownerLiteral) {
-        String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
-                .collect(Collectors.joining(", "));
         // one array literal (a single constant however many keys), each element quoted
         String array = Sql.literal("{" + keys.stream().map(k -> "\"" + k.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",")) + "}");
@@ -537,30 +542,25 @@ public final class TablePlan {
         } else {
             condition = keyText("s") + " = ANY (CAST(" + array + " AS text[]))";
         }
-        return "SELECT " + select + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(List.of(condition))
-                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+        return "SELECT " + selectList(ownerLiteral) + ", " + keyText("s") + " AS " + KEY_FIELD
+                + sourceFromWhere(List.of(condition)) + orderByKey();
     }
 
-    /**
-     * As {@link #copySelectSql(String, String, String, boolean)}; {@code withChecksumHash} instead puts the
-     * checksum's row hash ({@link #checksumSql}'s, natural-key columns left out) before the key, so that the
-     * read itself sums the source side of the verification (no second scan of the source).
-     */
-    public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash,
-                                boolean withChecksumHash) {
-        String select = columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
+    /** The read's select list: each written column as it leaves the source (owner, rules), named as itself. */
+    private String selectList(String ownerLiteral) {
+        return columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
                 .collect(Collectors.joining(", "));
-        if (!keyed()) {
-            return "SELECT " + select + sourceFromWhere(List.of());
-        }
-        List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
-                watermark == null ? null : Sql.literal(watermark));
-        String hash = withHash ? quickHash(columns.stream().map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))))
-                + " AS ferry_row_hash__, " : withChecksumHash ? quickHash(columns.stream()
-                .filter(c -> !remapped.containsKey(c.name())).map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))))
-                + " AS ferry_row_hash__, " : "";
-        return "SELECT " + select + ", " + hash + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
-                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+    }
+
+    /** The source row's 64-bit hash as the read carries it: the checksum's (natural-key columns left out). */
+    private String sourceRowHash(String ownerLiteral) {
+        return quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
+                .map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))));
+    }
+
+    /** ORDER BY the key columns themselves (s.id), not their text. */
+    private String orderByKey() {
+        return " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
 
     /**

@@ -173,8 +173,7 @@ public final class TableSync {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
             String after = resume ? String.valueOf(afterKey) : null;
             boolean skipUnchanged = TargetHashes.applies(plan);
-            boolean summing = result.summing && !skipUnchanged;
-            result.summing = summing;
+            boolean summing = result.summing; // full mode only, never skipUnchanged (merge)
             CopyReader reader = null;
             if (skipUnchanged) {
                 // a probe of both sides' row hashes first: then only the rows that changed are read in full
@@ -186,8 +185,8 @@ public final class TableSync {
                 }
             }
             if (reader == null) {
-                reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged,
-                        summing), plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
+                reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged || summing),
+                        plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
                         skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
             }
             exchange.setProperty(READER, reader); // closed by the runner however the route ends
