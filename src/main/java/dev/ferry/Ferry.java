@@ -7,6 +7,7 @@ import dev.ferry.cli.ScaffoldCommand;
 import dev.ferry.cli.ServeCommand;
 import dev.ferry.cli.SyncCommand;
 import dev.ferry.cli.VerifyCommand;
+import dev.ferry.cli.WarmUpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Brings production PostgreSQL tables into a development database: owner remapped, atomic, verified.",
         subcommands = {SyncCommand.class, ServeCommand.class, ScaffoldCommand.class, VerifyCommand.class, DeadLettersCommand.class,
-            ConflictsCommand.class, DemoCommand.class,
+            ConflictsCommand.class, DemoCommand.class, WarmUpCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:SUCCESS", "1:FAILED", "2:bad usage or configuration (nothing written)",

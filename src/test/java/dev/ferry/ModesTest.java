@@ -112,4 +112,28 @@ class ModesTest {
             assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
         }
     }
+    @Test
+    void row_hashes_stored_by_an_earlier_version_still_tell_what_the_target_changed() throws Exception {
+        try (SyncFixture f = new SyncFixture("legacyhash", 200)) {
+            assertEquals(0, sync(f, routes("mode", "merge")).exitCode(), f.output());
+            // the form earlier versions stored: the md5 of the row's text
+            f.execDev("UPDATE ferry.row_hash h SET hash = md5(b::text) FROM book b WHERE h.table_name = 'book' "
+                    + "AND h.row_key = b.id::text");
+            assertEquals("200", f.dev("SELECT count(*) FROM ferry.row_hash WHERE table_name = 'book' AND length(hash) = 32"));
+            // both sides change book 10; only the target book 20; only the source book 30
+            f.execDev("UPDATE book SET title = 'dev title' WHERE id = 10", "UPDATE book SET title = 'dev only' WHERE id = 20");
+            f.execProd("UPDATE book SET title = 'prod title' WHERE id IN (10, 30)");
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "manual")).exitCode(), f.output());
+            assertTrue(f.output().contains("inserted 0, updated 1, deleted 0, unchanged 197, kept 0, conflicts 2"), f.output());
+            assertEquals("dev title", f.dev("SELECT title FROM book WHERE id = 10"));
+            assertEquals("dev only", f.dev("SELECT title FROM book WHERE id = 20"));
+            assertEquals("prod title", f.dev("SELECT title FROM book WHERE id = 30"));
+            assertEquals("10,20", f.dev("SELECT string_agg(row_key, ',' ORDER BY row_key) FROM ferry.conflict"));
+            // the row written now holds the current form; the others keep what Ferry last wrote, in the old form
+            assertEquals("30", f.dev("SELECT string_agg(row_key, ',') FROM ferry.row_hash WHERE table_name = 'book' "
+                    + "AND length(hash) < 32"));
+            assertEquals("199", f.dev("SELECT count(*) FROM ferry.row_hash WHERE table_name = 'book' AND length(hash) = 32"));
+        }
+    }
 }

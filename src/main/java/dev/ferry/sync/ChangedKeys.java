@@ -28,10 +28,11 @@ public final class ChangedKeys {
                              int limit) throws SQLException {
         List<String> keys = new ArrayList<>();
         long unchanged = 0;
-        // the source's (hash, key) stream through a COPY read ahead on its own thread, the target's alongside
-        try (TargetHashes hashes = TargetHashes.open(target, plan, afterKey);
-             CopyReader probe = CopyReader.open(snapshot, plan.probeSql(afterKey, ownerLiteral), true, 10_000,
-                     8L << 20, plan.name() + "-probe", null, false)) {
+        // the source's (hash, key) stream through a COPY read ahead on its own thread, opened first so that
+        // both servers scan and sort at once (the target's first fetch waits for its whole sort), the target's alongside
+        try (CopyReader probe = CopyReader.open(snapshot, plan.probeSql(afterKey, ownerLiteral), true, 10_000,
+                     8L << 20, plan.name() + "-probe", null, false, TargetHashes.KEY_ORDER);
+             TargetHashes hashes = TargetHashes.open(target, plan, afterKey)) {
             while (probe.hasNext()) {
                 CopyBatch batch = probe.next();
                 for (int i = 0; i < batch.size(); i++) {

@@ -54,8 +54,19 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
      */
     public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
                                   TargetHashes unchanged, boolean summing) throws SQLException {
+        return open(snapshot, sql, keyed, rows, bytes, table, unchanged, summing, null);
+    }
+
+    /** As above; {@code settings} (SET LOCAL statements, or null) run first, in the read's transaction. */
+    public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
+                                  TargetHashes unchanged, boolean summing, String settings) throws SQLException {
         Connection c = snapshot.getConnection();
         try {
+            if (settings != null) {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute(settings);
+                }
+            }
             CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
             CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table, unchanged, summing && keyed);
             r.reader.start();

@@ -65,15 +65,22 @@ public final class Merge {
         String firstKey = Sql.ident(spec.keyColumns().get(0));
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pg_temp.ferry_merge");
-            s.execute("ANALYZE " + staging); // few changed rows: index lookups into the target, not a scan of it
+            // few changed rows: index lookups into the target, not a scan of it (the planner needs the row
+            // count and the key columns' statistics only, not every column's)
+            s.execute("ANALYZE " + staging + " (" + spec.keyColumns().stream().map(Sql::ident)
+                    .collect(Collectors.joining(", ")) + ")");
             // each row's hashes computed once: the staged row's, the target row's, and the one Ferry stored
+            // (lt: the target row's hash in the stored hash's form, md5 for hashes stored by earlier versions)
             s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, lh, CASE WHEN NOT present "
-                    + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh IS NULL OR lh = th THEN 'update' ELSE "
-                    + conflictAction + " END AS action FROM (SELECT " + plan.keyText("s") + " AS k, " + plan.rowHash("s")
+                    + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh IS NULL OR lh = lt THEN 'update' ELSE "
+                    + conflictAction + " END AS action FROM (SELECT k, sh, th, present, lh, CASE WHEN lh IS NULL OR NOT "
+                    + "present THEN NULL WHEN length(lh) = 32 THEN lth ELSE th END AS lt" + (newestColumns.isEmpty() ? ""
+                    : ", sn, tn") + " FROM (SELECT " + plan.keyText("s") + " AS k, " + plan.rowHash("s")
                     + " AS sh, CASE WHEN t." + firstKey + " IS NULL THEN NULL ELSE " + plan.rowHash("t") + " END AS th, t."
-                    + firstKey + " IS NOT NULL AS present, h.hash AS lh" + newestColumns + " FROM " + staging + " s LEFT JOIN "
+                    + firstKey + " IS NOT NULL AS present, h.hash AS lh, CASE WHEN length(h.hash) = 32 THEN "
+                    + plan.legacyRowHash("t") + " END AS lth" + newestColumns + " FROM " + staging + " s LEFT JOIN "
                     + target + " t ON " + plan.keyJoin("t", "s") + " LEFT JOIN ferry.row_hash h ON h.table_name = " + table
-                    + " AND h.row_key = " + plan.keyText("s") + ") x");
+                    + " AND h.row_key = " + plan.keyText("s") + ") y) x");
             long inserts = 0;
             long updates = 0;
             long conflictRows = 0;

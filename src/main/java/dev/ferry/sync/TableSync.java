@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.ferry.db.Sql;
 import dev.ferry.ops.FerryMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.sql.SqlConstants;
@@ -131,6 +132,16 @@ public final class TableSync {
         long toRead;
         String watermarkTo = null;
         try (Connection c = source.getConnection()) {
+            if (incremental && sinceWatermark) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(plan.cursorIndexedSql())) {
+                    if (rs.next() && !rs.getBoolean(1)) {
+                        progress.note(table + ": no index of the source starts with its cursor " + plan.spec().cursor()
+                                + ", so every incremental run reads the whole table to find the changed rows; "
+                                + "CREATE INDEX ON " + plan.sourceRows().replaceFirst("^ONLY ", "") + " ("
+                                + Sql.ident(plan.spec().cursor()) + ") in production makes it read only those");
+                    }
+                }
+            }
             // incremental: the count and the new high-water mark in one scan of the source
             try (PreparedStatement ps = c.prepareStatement(incremental ? plan.countAndWatermarkSql(resume, sinceWatermark)
                     : plan.countSql(resume, sinceWatermark))) {

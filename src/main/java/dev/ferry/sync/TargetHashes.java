@@ -108,11 +108,22 @@ public final class TargetHashes implements AutoCloseable {
                         .anyMatch(c -> c.name().equals(k) && ORDERED_TYPES.contains(c.type())));
     }
 
+    /**
+     * The settings of both sides' hash streams (SET LOCAL, so for their transaction only): rows in key order
+     * through the key's index as they are hashed, instead of a parallel scan and a sort of the whole table
+     * before the first row, which on few cores makes the two servers' sorts compete (1M rows: 1.7 s for both
+     * streams against 2.0 s); no JIT compilation for a query whose cost is mostly hashing.
+     */
+    static final String KEY_ORDER = "SET LOCAL enable_sort = off; SET LOCAL jit = off";
+
     /** Opens the target's stream after {@code afterKey} (null: from the start). */
     public static TargetHashes open(DataSource target, TablePlan plan, String afterKey) throws SQLException {
         Connection c = target.getConnection();
         try {
             c.setAutoCommit(false); // a cursor, not the whole table in memory
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute(KEY_ORDER);
+            }
             PreparedStatement ps = c.prepareStatement(plan.targetHashSql(afterKey != null));
             ps.setFetchSize(10_000);
             if (afterKey != null) {
