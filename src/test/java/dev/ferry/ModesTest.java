@@ -136,4 +136,31 @@ class ModesTest {
             assertEquals("199", f.dev("SELECT count(*) FROM ferry.row_hash WHERE table_name = 'book' AND length(hash) = 32"));
         }
     }
+    @Test
+    void a_first_merge_into_an_empty_table_loads_in_bulk_and_leaves_every_index_and_key_as_it_was() throws Exception {
+        try (SyncFixture f = new SyncFixture("bulkmerge", 12_000)) {
+            String indexes = "SELECT string_agg(indexdef, '; ' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'book'";
+            String keys = "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated, '; ' "
+                    + "ORDER BY conname) FROM pg_constraint WHERE conrelid = 'book'::regclass";
+            String indexesBefore = f.dev(indexes);
+            String keysBefore = f.dev(keys);
+            Path merge = routes("mode", "merge");
+            assertEquals(0, sync(f, merge).exitCode(), f.output());
+            assertTrue(f.output().contains("inserted 12000, updated 0, deleted 0, unchanged 0, kept 0, conflicts 0; "
+                    + "loaded in bulk, indexes built after"), f.output());
+            assertEquals(indexesBefore, f.dev(indexes));
+            assertEquals(keysBefore, f.dev(keys));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+            assertEquals("12000", f.dev("SELECT count(*) FROM ferry.row_hash WHERE table_name = 'book'"));
+
+            // the table is no longer empty: the next merge writes the changed rows in place
+            f.execProd("UPDATE book SET title = title || ' v2' WHERE id % 1000 = 0");
+            assertEquals(0, sync(f, merge).exitCode(), f.output());
+            assertTrue(f.output().contains("inserted 0, updated 12, deleted 0, unchanged 11988, kept 0, conflicts 0)"),
+                    f.output());
+            assertEquals(indexesBefore, f.dev(indexes));
+            assertEquals(keysBefore, f.dev(keys));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+        }
+    }
 }

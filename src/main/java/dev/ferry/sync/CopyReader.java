@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.ferry.db.Pools;
+
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -31,15 +33,18 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
     private final Thread reader;
     private final Connection connection;
+    /** Where the connection came from: a connection whose COPY was cut short is evicted from it, not returned. */
+    private final DataSource pool;
     private final TargetHashes unchanged;
     private final boolean summing;
     private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
     private Object next;
 
-    private CopyReader(Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table,
+    private CopyReader(DataSource pool, Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table,
                        TargetHashes unchanged, boolean summing) {
         this.connection = connection;
+        this.pool = pool;
         this.unchanged = unchanged;
         this.summing = summing;
         this.reader = new Thread(() -> read(copy, keyed, Math.max(1, rows), Math.max(1, bytes)), "ferry-read-" + table);
@@ -57,7 +62,7 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         return open(snapshot, sql, keyed, rows, bytes, table, unchanged, summing, null);
     }
 
-    /** As above; {@code settings} (SET LOCAL statements, or null) run first, in the read's transaction. */
+    /** As above; {@code settings} (one statement, or null) runs first, in the read's transaction. */
     public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
                                   TargetHashes unchanged, boolean summing, String settings) throws SQLException {
         Connection c = snapshot.getConnection();
@@ -68,7 +73,7 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
                 }
             }
             CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
-            CopyReader r = new CopyReader(c, copy, keyed, rows, bytes, table, unchanged, summing && keyed);
+            CopyReader r = new CopyReader(snapshot, c, copy, keyed, rows, bytes, table, unchanged, summing && keyed);
             r.reader.start();
             return r;
         } catch (SQLException | RuntimeException e) {
@@ -123,22 +128,32 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
             if (unchanged != null) {
                 unchanged.close();
             }
+            boolean cutShort = false;
             try {
                 if (copy.isActive()) {
+                    cutShort = true;
                     copy.cancelCopy();
                 }
             } catch (SQLException ignored) {
                 // the connection may be gone
             }
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // the pool discards a broken connection
-            }
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // already closed
+            if (cutShort) {
+                // pgjdbc's cancelCopy of a COPY OUT leaves the rest of the server's answer unread on the
+                // connection (pgjdbc issue 3163): a later borrower would read it as the answer to its own
+                // statements ("Expected command status BEGIN, got SET"). The connection is closed instead
+                // of going back to the pool; its transaction (read-only) ends with it.
+                Pools.discard(pool, connection);
+            } else {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the pool discards a broken connection
+                }
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // already closed
+                }
             }
             try {
                 while (!closing && !queue.offer(last, 100, TimeUnit.MILLISECONDS)) {
@@ -233,21 +248,32 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         return batch;
     }
 
-    /** Stops the read early (a failed or stopped table): cancels the COPY on the server and waits for the reader. */
+    /**
+     * Stops the read early (a failed or stopped table, a probe that gives up): the reader ends the COPY
+     * itself (cancelCopy) at its next row and returns the connection; a server still working towards its
+     * first row (a sort) is sent a cancel request after a moment. Not at once: a cancel request is
+     * asynchronous and aimed at the backend, not at the query, so one sent while the reader was already
+     * ending the COPY could land on whatever that connection runs next, for its next borrower (seen
+     * here: "Expected command status BEGIN, got SET" on the next read of the same run).
+     */
     @Override
     public void close() {
         if (!reader.isAlive()) {
             return;
         }
         closing = true;
-        try {
-            connection.unwrap(PGConnection.class).cancelQuery();
-        } catch (SQLException ignored) {
-            // the reader notices closing, or the connection is gone
-        }
         queue.clear();
         try {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
+            reader.join(2_000);
+            if (reader.isAlive()) {
+                try {
+                    connection.unwrap(PGConnection.class).cancelQuery();
+                } catch (SQLException ignored) {
+                    // the reader notices closing, or the connection is gone
+                }
+                queue.clear();
+                reader.join(TimeUnit.SECONDS.toMillis(30));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -46,9 +46,12 @@ public final class Merge {
     private Merge() {
     }
 
-    /** Merges staging into the target table; {@code deadKeys} are the keys set aside (never deleted). */
-    public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys, long skipped)
-            throws SQLException {
+    /**
+     * Merges staging into the target table; {@code deadKeys} are the keys set aside (never deleted);
+     * {@code wasEmpty}: the target table holds no row (its first merge, or one after it was emptied).
+     */
+    public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys, long skipped,
+                               boolean wasEmpty) throws SQLException {
         TableSpec spec = plan.spec();
         String target = plan.targetRows(); // ONLY for an ordinary table: an inheritance child is a table of its own
         String staging = plan.stagingTable();
@@ -65,6 +68,10 @@ public final class Merge {
         String firstKey = Sql.ident(spec.keyColumns().get(0));
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pg_temp.ferry_merge");
+            if (wasEmpty) {
+                // the target holds none of the rows Ferry wrote before: their stored hashes describe nothing
+                s.execute("DELETE FROM ferry.row_hash WHERE table_name = " + table);
+            }
             // few changed rows: index lookups into the target, not a scan of it (the planner needs the row
             // count and the key columns' statistics only, not every column's)
             s.execute("ANALYZE " + staging + " (" + spec.keyColumns().stream().map(Sql::ident)
@@ -158,13 +165,24 @@ public final class Merge {
 
     /**
      * Rows written by the merge that differ from their staged version (0 when the merge did what it
-     * says); run before the transaction commits.
+     * says); run before the transaction commits. {@code wasEmpty}: the table held no row before this merge
+     * (then, when anything differs, every row written is counted).
      */
-    public static long mismatches(Connection c, TablePlan plan, Effect effect) throws SQLException {
+    public static long mismatches(Connection c, TablePlan plan, Effect effect, boolean wasEmpty) throws SQLException {
         if (effect.inserted() + effect.updated() == 0) {
             return 0;
         }
         try (Statement s = c.createStatement()) {
+            if (wasEmpty) {
+                // the table held nothing before: it is exactly the rows written, so count and sum of row hashes
+                // (as the full sync verifies) compare it in two scans instead of a join per row
+                try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) || ':' || coalesce(sum(sh::bigint), 0) FROM "
+                        + "ferry_merge WHERE action IN ('insert', 'update')) = (SELECT count(*) || ':' || coalesce(sum("
+                        + plan.rowHash("t") + "::bigint), 0) FROM " + plan.targetRows() + " t)")) {
+                    rs.next();
+                    return rs.getBoolean(1) ? 0 : effect.inserted() + effect.updated();
+                }
+            }
             // joined on the key columns (the target's index), not on the key's text
             return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.stagingTable() + " x ON m.k = "
                     + plan.keyText("x") + " JOIN " + plan.targetRows() + " t ON " + plan.keyJoin("t", "x")
