@@ -249,12 +249,8 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     }
 
     /**
-     * Stops the read early (a failed or stopped table, a probe that gives up): the reader ends the COPY
-     * itself (cancelCopy) at its next row and returns the connection; a server still working towards its
-     * first row (a sort) is sent a cancel request after a moment. Not at once: a cancel request is
-     * asynchronous and aimed at the backend, not at the query, so one sent while the reader was already
-     * ending the COPY could land on whatever that connection runs next, for its next borrower (seen
-     * here: "Expected command status BEGIN, got SET" on the next read of the same run).
+     * Stops the read early (a failed or stopped table, a probe that gives up): cancels the COPY on the server
+     * and waits for the reader, which hands the connection back, or evicts it when the COPY was cut short.
      */
     @Override
     public void close() {
@@ -262,18 +258,14 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
             return;
         }
         closing = true;
+        try {
+            connection.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException ignored) {
+            // the reader notices closing, or the connection is gone
+        }
         queue.clear();
         try {
-            reader.join(2_000);
-            if (reader.isAlive()) {
-                try {
-                    connection.unwrap(PGConnection.class).cancelQuery();
-                } catch (SQLException ignored) {
-                    // the reader notices closing, or the connection is gone
-                }
-                queue.clear();
-                reader.join(TimeUnit.SECONDS.toMillis(30));
-            }
+            reader.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
