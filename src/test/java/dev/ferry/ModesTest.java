@@ -47,6 +47,13 @@ class ModesTest {
 
             f.execProd("UPDATE book SET title = title || ' (2nd ed.)', updated_at = now() WHERE id % 100 = 0",
                     "DELETE FROM book WHERE id % 1000 = 1");
+            // the dry run tells what merge does: rows only the target has are kept, not deleted
+            SyncJob.Outcome dry = f.sync(o -> {
+                o.tablesDir = merge;
+                o.dryRun = true;
+            });
+            assertTrue(dry.plan().contains("book                     merge, source 2,997 rows: would insert 0, update 30, "
+                    + "delete 0, keep 4 only in the target"), dry.plan());
             assertEquals(0, sync(f, merge).exitCode(), f.output());
             assertTrue(f.output().contains("inserted 0, updated 30, deleted 0, unchanged 2967"), f.output());
             assertEquals("3001", f.dev("SELECT count(*) FROM book"), "rows the source deleted stay without deleteMissing");
@@ -71,6 +78,13 @@ class ModesTest {
 
             f.execProd("UPDATE book SET title = title || ' v2', updated_at = now() + interval '1 minute' WHERE id % 100 = 0",
                     "DELETE FROM book WHERE id IN (7, 8, 9)");
+            // the dry run counts only the rows past the mark, and the deletes propagateDeletes makes
+            SyncJob.Outcome dry = f.sync(o -> {
+                o.tablesDir = incremental;
+                o.dryRun = true;
+            });
+            assertTrue(dry.plan().contains("book                     incremental, source 50 rows past the mark: would "
+                    + "insert 0, update 50, delete 3"), dry.plan());
             assertEquals(0, sync(f, incremental).exitCode(), f.output());
             assertTrue(f.output().contains("book: 50 rows to read"), f.output());
             assertTrue(f.output().contains("inserted 0, updated 50, deleted 3, unchanged 0"), f.output());

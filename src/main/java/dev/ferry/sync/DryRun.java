@@ -20,8 +20,12 @@ import dev.ferry.schema.Column;
  */
 public final class DryRun {
 
-    /** The effect on one table. */
-    public record TableEffect(String table, long sourceRows, long inserts, long updates, long deletes) {
+    /**
+     * The effect on one table: the source rows its mode reads (incremental: those past the high-water mark),
+     * the rows inserted, updated and deleted, and the rows only the target has that its mode keeps.
+     */
+    public record TableEffect(String table, TableSpec.Mode mode, long sourceRows, long inserts, long updates,
+                              long deletes, long kept) {
     }
 
     private final DataSource source;
@@ -33,18 +37,30 @@ public final class DryRun {
         this.target = target;
     }
 
-    /** The effect of a full refresh of this table with this owner. */
+    /**
+     * The effect of syncing this table in its mode with this owner: full replaces every row; merge inserts and
+     * updates, and deletes only with deleteMissing; incremental does so for the rows past the high-water mark,
+     * and deletes only with propagateDeletes.
+     */
     public TableEffect effect(TablePlan plan, Object ownerId) throws SQLException {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
+        TableSpec spec = plan.spec();
+        String watermark = spec.mode() == TableSpec.Mode.INCREMENTAL ? Watermarks.get(target, plan.name()) : null;
+        boolean deletes = switch (spec.mode()) {
+            case FULL -> true;
+            case MERGE -> spec.deleteMissing();
+            case INCREMENTAL -> spec.propagateDeletes();
+        };
         long sourceRows = 0;
         long inserts = 0;
         long updates = 0;
-        long deletes = 0;
+        long deleted = 0;
+        long kept = 0;
         try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
             s.setAutoCommit(false); // a cursor, not the whole table in memory
             t.setAutoCommit(false);
-            try (PreparedStatement ps = s.prepareStatement(plan.hashSql(true, owner));
-                 PreparedStatement pt = t.prepareStatement(plan.hashSql(false, null))) {
+            try (PreparedStatement ps = s.prepareStatement(plan.hashSql(true, owner, watermark));
+                 PreparedStatement pt = t.prepareStatement(plan.hashSql(false, null, null))) {
                 ps.setFetchSize(5000);
                 pt.setFetchSize(5000);
                 t.setReadOnly(true);
@@ -54,17 +70,25 @@ public final class DryRun {
                     while (hasS || hasT) {
                         int cmp = !hasS ? 1 : !hasT ? -1 : rs.getString(1).compareTo(rt.getString(1));
                         if (cmp < 0) {
-                            inserts++;
-                            sourceRows++;
+                            if (rs.getBoolean(3)) {
+                                inserts++;
+                                sourceRows++;
+                            }
                             hasS = rs.next();
                         } else if (cmp > 0) {
-                            deletes++;
+                            if (deletes) {
+                                deleted++;
+                            } else {
+                                kept++;
+                            }
                             hasT = rt.next();
                         } else {
-                            if (!rs.getString(2).equals(rt.getString(2))) {
-                                updates++;
+                            if (rs.getBoolean(3)) {
+                                if (!rs.getString(2).equals(rt.getString(2))) {
+                                    updates++;
+                                }
+                                sourceRows++;
                             }
-                            sourceRows++;
                             hasS = rs.next();
                             hasT = rt.next();
                         }
@@ -76,7 +100,7 @@ public final class DryRun {
                 t.setReadOnly(false);
             }
         }
-        return new TableEffect(plan.name(), sourceRows, inserts, updates, deletes);
+        return new TableEffect(plan.name(), spec.mode(), sourceRows, inserts, updates, deleted, kept);
     }
 
     /** The plan as text: order, owner, and per table the effect. */
@@ -86,8 +110,11 @@ public final class DryRun {
                 .append('\n');
         out.append("Owner: ").append(owner == null ? "none (no table has an owner column)" : owner).append('\n');
         for (TableEffect e : effects) {
-            out.append(String.format(Locale.ROOT, "  %-24s source %,d rows: would insert %,d, update %,d, delete %,d%n",
-                    e.table(), e.sourceRows(), e.inserts(), e.updates(), e.deletes()));
+            out.append(String.format(Locale.ROOT, "  %-24s %s %,d rows%s: would insert %,d, update %,d, delete %,d%s%n",
+                    e.table(), e.mode() == TableSpec.Mode.FULL ? "source" : e.mode().name().toLowerCase(Locale.ROOT) + ", source",
+                    e.sourceRows(), e.mode() == TableSpec.Mode.INCREMENTAL ? " past the mark" : "", e.inserts(),
+                    e.updates(), e.deletes(), e.kept() > 0 ? ", keep " + String.format(Locale.ROOT, "%,d", e.kept())
+                            + " only in the target" : ""));
         }
         return out.toString();
     }

@@ -591,15 +591,20 @@ public final class TablePlan {
     }
 
     /**
-     * The dry run's (key, row hash) stream in key text order: the source side as the read would carry it
-     * (owner, rules, filter), the target side as it is.
+     * The dry run's (key, row hash, past the mark) stream in key text order: the source side as the read would
+     * carry it (owner, rules, filter), the target side as it is; the row hash the verification's (each column
+     * by its type's hash, the same on both servers; natural-key columns left out, they differ by design).
+     * {@code watermark}: incremental, the high-water mark (a row is read only when its cursor is past it);
+     * null: every row is read.
      */
-    public String hashSql(boolean sourceSide, String ownerLiteral) {
-        String row = columns.stream().map(c -> sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))
-                .collect(Collectors.joining(", "));
-        String hash = "md5(ROW(" + row + ")::text)";
+    public String hashSql(boolean sourceSide, String ownerLiteral, String watermark) {
+        String hash = quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
+                .map(c -> checksumTerm(c, sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))))
+                + "::text";
         String key = keyed() ? keyText("s") : hash; // no key: a row is known by its content
-        return "SELECT " + key + " COLLATE \"C\", " + hash + (sourceSide ? sourceFromWhere(List.of())
+        String past = sourceSide && watermark != null ? "coalesce(s." + watermarkCondition(Sql.literal(watermark))
+                + ", false)" : "true";
+        return "SELECT " + key + " COLLATE \"C\", " + hash + ", " + past + (sourceSide ? sourceFromWhere(List.of())
                 : " FROM " + targetRows() + " s") + " ORDER BY 1";
     }
 
