@@ -29,13 +29,24 @@ public final class SyncFixture implements AutoCloseable {
     /** Creates both databases with the schema: production with 20 users and {@code books} books, development with alice and bob. */
     public SyncFixture(String label, int books) throws SQLException {
         production = pg.createDatabase(label + "_prod");
-        development = pg.createDatabase(label + "_dev");
-        try (Connection prod = pg.connect(production); Connection dev = pg.connect(development)) {
-            DemoData.createSchema(prod);
-            DemoData.fillProduction(prod, 20, books);
-            DemoData.createSchema(dev);
-            DemoData.fillDevelopment(dev);
+        String dev = null;
+        try {
+            dev = pg.createDatabase(label + "_dev");
+            try (Connection p = pg.connect(production); Connection d = pg.connect(dev)) {
+                DemoData.createSchema(p);
+                DemoData.fillProduction(p, 20, books);
+                DemoData.createSchema(d);
+                DemoData.fillDevelopment(d);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the test never gets the fixture to close: its databases go now
+            pg.dropDatabase(production);
+            if (dev != null) {
+                pg.dropDatabase(dev);
+            }
+            throw e;
         }
+        development = dev;
     }
 
     /** Options pointing at this fixture's databases, confirmed, owner bob. */
