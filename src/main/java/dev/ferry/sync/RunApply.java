@@ -318,15 +318,16 @@ public final class RunApply {
                     // the stored-hash join inflates) costs more than it saves (4M books, 40,000 changed: the
                     // classification 2.5 s with it, 0.6 s without); back to the session's setting after
                     s.execute("SET LOCAL jit = off");
-                    List<String> rebuild = bulkMerged.contains(plan.name()) ? dropIndexes(c, plan) : List.of();
+                    boolean bulk = bulkMerged.contains(plan.name());
+                    List<String> rebuild = bulk ? dropIndexes(c, plan) : List.of();
                     Merge.Effect effect = Merge.apply(c, plan, run.id(), w.deadKeys.get(plan.name()),
-                            run.result(plan.name()).skipped(), bulkMerged.contains(plan.name()));
+                            run.result(plan.name()).skipped(), bulk);
                     for (String sql : rebuild) {
                         s.execute(sql);
                     }
                     w.written.put(plan.name(), effect.written());
                     w.effects.put(plan.name(), effect + (rebuild.isEmpty() ? "" : "; loaded in bulk, indexes built after"));
-                    long wrong = Merge.mismatches(c, plan, effect, bulkMerged.contains(plan.name()));
+                    long wrong = Merge.mismatches(c, plan, effect, bulk);
                     if (wrong > 0) {
                         w.differing.add(plan);
                         w.why.append(w.why.length() == 0 ? "" : "; ").append(plan.name()).append(": ").append(wrong)

@@ -328,8 +328,13 @@ public final class TablePlan {
      */
     public String cursorIndexedSql() {
         return "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                + "AND a.attnum = i.indkey[0] WHERE i.indrelid = " + Sql.literal(Sql.qualified(source.schema(), source.name()))
+                + "AND a.attnum = i.indkey[0] WHERE i.indrelid = " + Sql.literal(sourceTableName())
                 + "::regclass AND a.attname = " + Sql.literal(spec.cursor()) + ")";
+    }
+
+    /** The source table, schema-qualified and quoted. */
+    public String sourceTableName() {
+        return Sql.qualified(source.schema(), source.name());
     }
 
     /** The target table, schema-qualified and quoted. */
@@ -581,8 +586,17 @@ public final class TablePlan {
 
     /** The source row's 64-bit hash as the read carries it: the checksum's (natural-key columns left out). */
     private String sourceRowHash(String ownerLiteral) {
+        return checksumRowHash(true, ownerLiteral);
+    }
+
+    /**
+     * The checksum's 64-bit row hash, natural-key columns left out (ids rewritten through the map differ by
+     * design): on the source side each column as the read carries it (owner, rules), on the target side
+     * ({@code s}) as it is.
+     */
+    private String checksumRowHash(boolean sourceSide, String ownerLiteral) {
         return quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
-                .map(c -> checksumTerm(c, sourceExpr(c, ownerLiteral))));
+                .map(c -> checksumTerm(c, sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))));
     }
 
     /** ORDER BY the key columns themselves (s.id), not their text. */
@@ -598,9 +612,7 @@ public final class TablePlan {
      * null: every row is read.
      */
     public String hashSql(boolean sourceSide, String ownerLiteral, String watermark) {
-        String hash = quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
-                .map(c -> checksumTerm(c, sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))))
-                + "::text";
+        String hash = checksumRowHash(sourceSide, ownerLiteral) + "::text";
         String key = keyed() ? keyText("s") : hash; // no key: a row is known by its content
         String past = sourceSide && watermark != null ? "coalesce(s." + watermarkCondition(Sql.literal(watermark))
                 + ", false)" : "true";
@@ -613,8 +625,7 @@ public final class TablePlan {
      * the same 64-bit hash as {@link #copySelectSql}'s, to skip unchanged rows while reading.
      */
     public String targetHashSql(boolean after) {
-        return "SELECT " + keyText("t") + ", " + quickHash(columns.stream().map(c -> checksumTerm(c, "t." + Sql.ident(c.name()))))
-                + "::text FROM " + targetRows() + " t"
+        return "SELECT " + keyText("t") + ", " + rowHash("t") + " FROM " + targetRows() + " t"
                 + (after ? " WHERE " + afterKeyCondition("?") : "")
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "t." + Sql.ident(k)).collect(Collectors.joining(", "));
     }
@@ -725,11 +736,8 @@ public final class TablePlan {
      * in the array parameter {@code ?} are left out (the rows set aside as dead letters).
      */
     public String checksumSql(boolean sourceSide, String ownerLiteral, boolean excludeKeys) {
-        String row = columns.stream().filter(c -> !remapped.containsKey(c.name()))
-                .map(c -> checksumTerm(c, sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name())))
-                .collect(Collectors.joining(", "));
         List<String> where = excludeKeys && keyed() ? List.of("NOT (" + keyText("s") + " = ANY (?))") : List.of();
-        return "SELECT count(*), coalesce(sum(" + quickHash(java.util.stream.Stream.of(row)) + "), 0)"
+        return "SELECT count(*), coalesce(sum(" + checksumRowHash(sourceSide, ownerLiteral) + "), 0)"
                 + (sourceSide ? sourceFromWhere(where) : " FROM " + targetRows() + " s"
                         + (where.isEmpty() ? "" : " WHERE " + where.get(0)));
         // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,

@@ -137,7 +137,7 @@ public final class TableSync {
                     if (rs.next() && !rs.getBoolean(1)) {
                         progress.note(table + ": no index of the source starts with its cursor " + plan.spec().cursor()
                                 + ", so every incremental run reads the whole table to find the changed rows; "
-                                + "CREATE INDEX ON " + plan.sourceRows().replaceFirst("^ONLY ", "") + " ("
+                                + "CREATE INDEX ON " + plan.sourceTableName() + " ("
                                 + Sql.ident(plan.spec().cursor()) + ") in production makes it read only those");
                     }
                 }
