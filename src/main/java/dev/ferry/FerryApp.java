@@ -1,5 +1,6 @@
 package dev.ferry;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -7,10 +8,14 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.SnapshotDataSource;
+import dev.ferry.plan.RouteFileCheck;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.SyncRunner;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.RouteTemplateParameterDefinition;
 
 /** Ferry's Camel Main: configuration from config/application.properties, routes from YAML, the beans. */
 public final class FerryApp implements AutoCloseable {
@@ -18,9 +23,12 @@ public final class FerryApp implements AutoCloseable {
     private final Main main;
     private final Path home;
 
-    private FerryApp(Main main, Path home) {
+    private final Path tables;
+
+    private FerryApp(Main main, Path home, Path tables) {
         this.main = main;
         this.home = home;
+        this.tables = tables;
     }
 
     /** The folder holding config/ and routes/: -Dferry.home (set by the launcher), else the working directory. */
@@ -66,7 +74,25 @@ public final class FerryApp implements AutoCloseable {
         props.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
         main.start();
-        return new FerryApp(main, home);
+        return new FerryApp(main, home, tables);
+    }
+
+    /**
+     * Every table route file names only the parameters the table-sync template declares, with values of
+     * their kind, before any connection opens.
+     */
+    public void checkTableRoutes() throws RouteFileCheck.BadRouteFile, IOException {
+        CamelContext camel = camel();
+        RouteTemplateDefinition template = camel.getCamelContextExtension().getContextPlugin(Model.class)
+                .getRouteTemplateDefinition("table-sync");
+        if (template == null) {
+            throw new IllegalStateException("the table-sync template is missing from routes/templates");
+        }
+        Map<String, String> declared = new LinkedHashMap<>();
+        for (RouteTemplateParameterDefinition p : template.getTemplateParameters()) {
+            declared.put(p.getName(), p.getDefaultValue());
+        }
+        RouteFileCheck.check(tables, declared, camel::resolvePropertyPlaceholders);
     }
 
     public CamelContext camel() {

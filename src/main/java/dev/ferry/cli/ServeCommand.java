@@ -40,6 +40,13 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println(Redactor.redact("cannot start Ferry: " + SqlErrors.message(e)));
             return ExitCodes.USAGE;
         }
+        try {
+            app.checkTableRoutes();
+        } catch (Exception e) {
+            System.err.println(Redactor.redact(e.getMessage()));
+            app.close();
+            return ExitCodes.USAGE;
+        }
         coordinator.attach(app);
         SyncControl control = new SyncControl(coordinator);
         JmxServer jmx = null;

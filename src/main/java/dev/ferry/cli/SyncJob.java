@@ -97,6 +97,12 @@ public final class SyncJob {
         } catch (Exception e) {
             return fail(ExitCodes.USAGE, "cannot start Ferry: " + SqlErrors.message(e), e, options);
         }
+        try {
+            app.checkTableRoutes();
+        } catch (Exception e) {
+            app.close();
+            return fail(ExitCodes.USAGE, e.getMessage(), e, options);
+        }
         // SIGTERM / Ctrl+C: the batch in flight commits or rolls back whole, the run is recorded as
         // INTERRUPTED, the pools close; then the JVM exits (143 / 130)
         CountDownLatch finished = new CountDownLatch(1);

@@ -40,6 +40,12 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (FerryApp app = FerryApp.start(tablesDir, Map.of())) {
+            try {
+                app.checkTableRoutes();
+            } catch (dev.ferry.plan.RouteFileCheck.BadRouteFile e) {
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
             SyncRunner runner = app.runner(new Progress(System.err));
             Map<String, TableSpec> all = runner.tables();
             List<TableSpec> specs = new ArrayList<>();
