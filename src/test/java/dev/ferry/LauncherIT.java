@@ -59,6 +59,26 @@ class LauncherIT {
     }
 
     @Test
+    void should_never_touch_the_databases_the_environment_names_in_the_demo() throws Exception {
+        try (SyncFixture f = new SyncFixture("demoenv", 0)) {
+            f.execProd("DROP TABLE book", "DROP TABLE users");
+            f.execProd("ALTER DATABASE " + f.production + " SET ferry.role = 'production'");
+            Map<String, String> env = Map.of(
+                    "FERRY_SOURCE_URL", f.pg.url(f.production), "FERRY_SOURCE_USER", f.pg.user(),
+                    "FERRY_SOURCE_PASSWORD", f.pg.password(),
+                    "FERRY_TARGET_URL", f.pg.url(f.production), "FERRY_TARGET_USER", f.pg.user(),
+                    "FERRY_TARGET_PASSWORD", f.pg.password());
+            Result r = ferry(env, "demo", "--rows", "500");
+            assertEquals(0, r.code(), r.output());
+            assertTrue(r.output().contains("Demo: ignoring FERRY_SOURCE_URL, FERRY_SOURCE_USER, ")
+                    && r.output().contains("FERRY_TARGET_URL, FERRY_TARGET_USER")
+                    && r.output().contains(": the demo only ever touches a throwaway server of its own"), r.output());
+            assertEquals("0", f.prod("SELECT count(*) FROM pg_class WHERE relname IN ('book', 'users') "
+                    + "OR relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'ferry')"), "production untouched");
+        }
+    }
+
+    @Test
     void should_sync_through_the_launcher_with_environment_configuration() throws Exception {
         try (SyncFixture f = new SyncFixture("launcher", 3_000)) {
             Map<String, String> env = Map.of(
