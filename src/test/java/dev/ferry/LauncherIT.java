@@ -79,6 +79,25 @@ class LauncherIT {
     }
 
     @Test
+    void should_replace_the_report_with_a_failed_one_when_the_run_fails_before_it_starts() throws Exception {
+        Path report = SyncFixture.tempFile("run.json");
+        Files.writeString(report, "{\"runId\": \"last-night\", \"status\": \"SUCCESS\", \"tables\": []}");
+        Result r = ferry(Map.of("FERRY_SOURCE_URL", "jdbc:postgresql://127.0.0.1:1/production",
+                "FERRY_TARGET_URL", "jdbc:postgresql://127.0.0.1:1/development", "FERRY_TARGET_PASSWORD", "s3cret-Pw"),
+                "sync", "--yes", "--report", report.toString());
+        assertEquals(1, r.code(), r.output());
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+        assertEquals("FAILED", json.get("status").asText(), json.toString());
+        assertTrue(json.get("runId").isNull(), json.toString());
+        assertTrue(json.get("error").asText().contains("unreachable") || json.get("error").asText().contains("connect"),
+                json.toString());
+        assertTrue(!Files.readString(report).contains("s3cret-Pw"), "no secret in the report");
+        try (var files = Files.list(report.getParent())) {
+            assertEquals(1, files.count(), "no temporary file left beside the report");
+        }
+    }
+
+    @Test
     void should_sync_through_the_launcher_with_environment_configuration() throws Exception {
         try (SyncFixture f = new SyncFixture("launcher", 3_000)) {
             Map<String, String> env = Map.of(

@@ -1,8 +1,11 @@
 package dev.ferry.cli;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,10 +57,41 @@ public final class RunReport {
 
     /** Writes the report to a file (its folder is created when missing). */
     public static void write(Run run, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
+        writeAtomically(of(run), file);
+    }
+
+    /**
+     * Writes the report of a run that ended before it started (a database unreachable, a refusal, a bad
+     * route file): status FAILED, the reason, no tables. An older report never stays in its place.
+     */
+    public static void writeFailed(String reason, Instant startedAt, Path file) throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("runId", null);
+        report.put("status", "FAILED");
+        report.put("startedAt", startedAt.toString());
+        report.put("finishedAt", Instant.now().toString());
+        report.put("error", Redactor.redact(reason));
+        report.put("tables", List.of());
+        writeAtomically(report, file);
+    }
+
+    /** Written under a temporary name beside the file, then renamed over it: a reader sees the old or the new report whole. */
+    private static void writeAtomically(Map<String, Object> report, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path parent = target.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        JSON.writeValue(file.toFile(), of(run));
+        Path temporary = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+        try {
+            JSON.writeValue(temporary.toFile(), report);
+            try {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
     }
 }

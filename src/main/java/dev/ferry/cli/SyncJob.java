@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class SyncJob {
         public String allowProductionTarget;
         /** The run's id, when the caller needs it before the run starts (JMX); null for a new one. */
         public String runId;
+        /** When the run was asked for: the report's startedAt when it fails before it starts. */
+        public final Instant requestedAt = Instant.now();
     }
 
     /** The outcome: exit code, the run (null when it never started), and the dry run's plan (or null). */
@@ -201,6 +204,13 @@ public final class SyncJob {
 
     private Outcome fail(int code, String message, Exception e, Options options) {
         err.println(Redactor.redact(message));
+        if (options.report != null && !options.dryRun) {
+            try {
+                RunReport.writeFailed(message, options.requestedAt, options.report);
+            } catch (IOException | RuntimeException notWritten) {
+                err.println(Redactor.redact("the report " + options.report + " could not be written: " + notWritten.getMessage()));
+            }
+        }
         if (options.debug) {
             e.printStackTrace(new PrintStream(new RedactingStream(err), true));
         }
