@@ -39,6 +39,26 @@ public final class DeadLettersCommand implements Callable<Integer> {
         int run(DeadLetterStore store) throws Exception;
     }
 
+    /** Asks on the terminal; without one, prints {@code refusal}. False unless the answer is yes. */
+    static boolean confirmed(String question, String refusal) {
+        if (System.console() == null) {
+            System.err.println(refusal);
+            return false;
+        }
+        System.err.print(question + " [y/N] ");
+        String answer;
+        try {
+            answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (java.io.IOException e) {
+            answer = "";
+        }
+        if (answer == null || !answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
+            System.err.println("not confirmed: nothing was changed");
+            return false;
+        }
+        return true;
+    }
+
     int withStore(Action action) {
         try (FerryApp app = FerryApp.start(null, Map.of())) {
             return action.run(new DeadLetterStore(app.target()));
@@ -87,22 +107,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (!yes) {
-                if (System.console() == null) {
-                    System.err.println("replay writes to the development database: pass --yes to confirm (no terminal to ask on)");
-                    return ExitCodes.USAGE;
-                }
-                System.err.print("Write the stored rows into the development database? [y/N] ");
-                String answer;
-                try {
-                    answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                } catch (java.io.IOException e) {
-                    answer = "";
-                }
-                if (answer == null || !answer.trim().toLowerCase().startsWith("y")) {
-                    System.err.println("not confirmed: nothing was written");
-                    return ExitCodes.USAGE;
-                }
+            if (!yes && !confirmed("Write the stored rows into the development database?",
+                    "replay writes to the development database: pass --yes to confirm (no terminal to ask on)")) {
+                return ExitCodes.USAGE;
             }
             return parent.withStore(store -> {
                 DeadLetterStore.Replay r = store.replay(filter.run);
@@ -112,7 +119,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code purge [--run ID]}. */
+    /** {@code purge [--run ID] [--yes]}. */
     @Command(name = "purge", mixinStandardHelpOptions = true, description = "Deletes stored rows.")
     static final class PurgeCommand implements Callable<Integer> {
         @ParentCommand
@@ -121,9 +128,22 @@ public final class DeadLettersCommand implements Callable<Integer> {
         @Mixin
         RunFilter filter;
 
+        @Option(names = "--yes", description = "Confirm without asking.")
+        boolean yes;
+
         @Override
         public Integer call() {
             return parent.withStore(store -> {
+                int stored = store.list(filter.run).size();
+                if (stored == 0) {
+                    System.err.println("no dead letters" + (filter.run != null ? " of run " + filter.run : "") + ": nothing to purge");
+                    return ExitCodes.SUCCESS;
+                }
+                String what = stored + " stored row(s)" + (filter.run != null ? " of run " + filter.run : "");
+                if (!yes && !confirmed("Delete " + what + " for good (they cannot be replayed after)?",
+                        "purge deletes " + what + " for good: pass --yes to confirm (no terminal to ask on)")) {
+                    return ExitCodes.USAGE;
+                }
                 System.err.println("purged " + store.purge(filter.run) + " dead letter(s)");
                 return ExitCodes.SUCCESS;
             });
