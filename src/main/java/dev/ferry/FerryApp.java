@@ -95,6 +95,32 @@ public final class FerryApp implements AutoCloseable {
         RouteFileCheck.check(tables, declared, camel::resolvePropertyPlaceholders);
     }
 
+    /**
+     * A setting as it will be once Ferry starts, read before it starts (for checks that must come first,
+     * such as a taken port): a system property of that name, else config/application.properties with its
+     * {@code {{env:NAME:default}}} placeholder resolved from the environment; empty when not set.
+     */
+    public static String configured(String key) throws IOException {
+        String override = System.getProperty(key);
+        if (override != null) {
+            return override.trim();
+        }
+        java.util.Properties props = new java.util.Properties();
+        try (var in = Files.newBufferedReader(home().resolve("config/application.properties"))) {
+            props.load(in);
+        }
+        String raw = props.getProperty(key, "");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::([^}]*))?}}").matcher(raw);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String env = System.getenv(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    env != null ? env : m.group(2) != null ? m.group(2) : ""));
+        }
+        m.appendTail(out);
+        return out.toString().trim();
+    }
+
     public CamelContext camel() {
         return main.getCamelContext();
     }

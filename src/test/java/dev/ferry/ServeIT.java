@@ -129,6 +129,13 @@ class ServeIT {
                     assertEquals("SUCCESS", m.getAttribute(sync, "LastRunStatus"));
                     assertEquals(Boolean.FALSE, m.getAttribute(sync, "Running"));
                     assertFalse(((String) m.getAttribute(sync, "LastRunFinishedAt")).isBlank());
+                    Exception unknown = assertThrows(Exception.class, () -> m.invoke(sync, "runTables",
+                            new Object[] {"nosuchtable"}, new String[] {String.class.getName()}));
+                    assertTrue(messages(unknown).contains("unknown table nosuchtable; tables with routes: book"), messages(unknown));
+                    Exception nothing = assertThrows(Exception.class, () -> m.invoke(sync, "retryFailed", null, null));
+                    assertTrue(messages(nothing).contains("nothing to retry: every table of the last run ended SUCCESS"),
+                            messages(nothing));
+                    assertEquals(runId, m.getAttribute(sync, "LastRunId"), "no run was started by the refused requests");
                     String plan = (String) m.invoke(sync, "dryRun", null, null);
                     assertTrue(plan.contains("would insert 0, update 0, delete 0"), plan);
                 }
@@ -143,6 +150,52 @@ class ServeIT {
             String output = Files.readString(log, StandardCharsets.UTF_8);
             assertFalse(output.contains(JMX_PASSWORD), output);
             assertEquals(143, p.exitValue(), output);
+        }
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            out.append(c.getMessage()).append(" | ");
+        }
+        return out.toString();
+    }
+
+    @Test
+    void should_exit_2_in_one_line_when_the_http_port_is_taken() throws Exception {
+        try (SyncFixture f = new SyncFixture("serveport", 0); ServerSocket taken = new ServerSocket(0)) {
+            Path log = Files.createTempFile("ferry-serve", ".log");
+            Process p = serve(f, Map.of("FERRY_HTTP_PORT", String.valueOf(taken.getLocalPort())), log);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "serve did not exit");
+            String output = Files.readString(log, StandardCharsets.UTF_8).trim();
+            assertEquals(2, p.exitValue(), output);
+            assertTrue(output.endsWith("cannot serve on 127.0.0.1:" + taken.getLocalPort() + " (FERRY_HTTP_HOST, "
+                    + "FERRY_HTTP_PORT): Address already in use; stop what holds it, or set FERRY_HTTP_PORT to a free port"),
+                    output);
+            assertFalse(output.contains("Ferry is serving"), output);
+        }
+    }
+
+    @Test
+    void should_answer_health_within_2_seconds_when_a_database_is_down() throws Exception {
+        try (SyncFixture f = new SyncFixture("servedown", 0)) {
+            int httpPort = freePort();
+            Path log = Files.createTempFile("ferry-serve", ".log");
+            Process p = serve(f, Map.of("FERRY_HTTP_PORT", String.valueOf(httpPort),
+                    "FERRY_SOURCE_URL", "jdbc:postgresql://127.0.0.1:1/production"), log);
+            try {
+                await("/health", Duration.ofSeconds(60), () -> get(httpPort, "/health") != null);
+                for (int i = 0; i < 3; i++) {
+                    long started = System.nanoTime();
+                    HttpResponse<String> health = get(httpPort, "/health");
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    assertEquals(503, health.statusCode(), health.body());
+                    assertEquals("{\"status\":\"DOWN\",\"source\":\"DOWN\",\"target\":\"UP\"}", health.body());
+                    assertTrue(millis < 2_000, "/health took " + millis + " ms");
+                }
+            } finally {
+                stop(p);
+            }
         }
     }
 

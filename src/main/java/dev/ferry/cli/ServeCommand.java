@@ -1,6 +1,9 @@
 package dev.ferry.cli;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,6 +35,19 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            String taken = takenPort("FERRY_HTTP_HOST", "ferry.http.host", "FERRY_HTTP_PORT", "ferry.http.port");
+            if (taken == null) {
+                taken = takenPort("FERRY_JMX_HOST", "ferry.jmx.host", "FERRY_JMX_PORT", "ferry.jmx.port");
+            }
+            if (taken != null) {
+                System.err.println(taken);
+                return ExitCodes.USAGE;
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println(Redactor.redact("cannot start Ferry: " + e.getMessage()));
+            return ExitCodes.USAGE;
+        }
         RunCoordinator coordinator = new RunCoordinator(System.err);
         FerryApp app;
         try {
@@ -83,5 +99,30 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return ExitCodes.SUCCESS;
+    }
+
+    /**
+     * Null when the configured port is free (or not set), else the one line saying which is taken and what
+     * to do: the service must not announce an endpoint it cannot serve.
+     */
+    static String takenPort(String hostVariable, String hostKey, String portVariable, String portKey) throws IOException {
+        String port = FerryApp.configured(portKey);
+        if (port.isEmpty()) {
+            return null;
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            return portVariable + " is '" + port + "': it must be a port number";
+        }
+        String host = FerryApp.configured(hostKey);
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, number));
+            return null;
+        } catch (IOException e) {
+            return "cannot serve on " + host + ":" + number + " (" + hostVariable + ", " + portVariable + "): "
+                    + e.getMessage() + "; stop what holds it, or set " + portVariable + " to a free port";
+        }
     }
 }

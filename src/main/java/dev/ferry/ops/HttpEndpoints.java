@@ -1,6 +1,15 @@
 package dev.ferry.ops;
 
 import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -10,6 +19,15 @@ import org.apache.camel.Exchange;
 /** What the service's /metrics and /health routes answer. */
 public final class HttpEndpoints {
 
+    /** How long /health may take at most, whatever the databases do. */
+    static final Duration BUDGET = Duration.ofMillis(1500);
+
+    private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ferry-health-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry;
     private final DataSource source;
     private final DataSource target;
@@ -27,10 +45,16 @@ public final class HttpEndpoints {
         exchange.getMessage().setBody(registry.scrape());
     }
 
-    /** UP (200) only when both pools answer, else DOWN (503) naming the pool that does not. */
+    /**
+     * UP (200) only when both pools answer, else DOWN (503) naming the pool that does not; within
+     * {@link #BUDGET} whatever the databases do (a pool waiting for a server that is down counts as DOWN).
+     */
     public void health(Exchange exchange) {
-        boolean sourceUp = answers(source);
-        boolean targetUp = answers(target);
+        CompletableFuture<Boolean> sourceProbe = probe("source", source);
+        CompletableFuture<Boolean> targetProbe = probe("target", target);
+        long deadline = System.nanoTime() + BUDGET.toNanos();
+        boolean sourceUp = within(sourceProbe, deadline);
+        boolean targetUp = within(targetProbe, deadline);
         boolean up = sourceUp && targetUp;
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -38,9 +62,32 @@ public final class HttpEndpoints {
                 + "\",\"target\":\"" + (targetUp ? "UP" : "DOWN") + "\"}");
     }
 
+    /** The probe of this pool in flight, or a new one: a health check never piles up threads behind a down server. */
+    private CompletableFuture<Boolean> probe(String name, DataSource pool) {
+        CompletableFuture<Boolean> probe = inFlight.computeIfAbsent(name,
+                k -> CompletableFuture.supplyAsync(() -> answers(pool), probes));
+        if (probe.isDone()) {
+            inFlight.remove(name, probe);
+        } else {
+            probe.whenComplete((up, failure) -> inFlight.remove(name, probe));
+        }
+        return probe;
+    }
+
+    private static boolean within(CompletableFuture<Boolean> probe, long deadline) {
+        try {
+            return probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static boolean answers(DataSource pool) {
         try (Connection c = pool.getConnection()) {
-            boolean valid = c.isValid(3);
+            boolean valid = c.isValid(1);
             if (!c.getAutoCommit()) {
                 c.rollback();
             }

@@ -3,7 +3,9 @@ package dev.ferry.ops;
 import java.io.BufferedReader;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,7 +15,10 @@ import java.util.concurrent.Semaphore;
 import dev.ferry.FerryApp;
 import dev.ferry.cli.SyncJob;
 import dev.ferry.log.Redactor;
+import dev.ferry.sync.Progress;
 import dev.ferry.sync.Run;
+import dev.ferry.sync.RunLedger;
+import dev.ferry.sync.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +81,7 @@ public final class RunCoordinator {
         if (app == null) {
             throw new IllegalStateException("Ferry is still starting");
         }
+        refuseWhatCannotRun(tables, failedOnly);
         if (!permit.tryAcquire()) {
             throw new IllegalStateException("a run is in progress: " + currentRunId);
         }
@@ -94,6 +100,31 @@ public final class RunCoordinator {
             throw e;
         }
         return id;
+    }
+
+    /**
+     * A request that cannot start a run is refused here, on the caller's thread, so that no run id is
+     * handed out for a run that never exists: an unknown table, or a retry with nothing to retry.
+     */
+    private void refuseWhatCannotRun(List<String> tables, boolean failedOnly) {
+        Set<String> known = app.runner(new Progress(out)).tables().keySet();
+        List<String> unknown = tables.stream().filter(t -> !known.contains(t)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown table" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + "; tables with routes: " + String.join(", ", known));
+        }
+        if (failedOnly) {
+            List<String> failed;
+            try {
+                failed = new RunLedger(app.target()).notSucceededInLastRun();
+            } catch (SQLException e) {
+                throw new IllegalStateException(Redactor.redact("cannot read the ledger: " + SqlErrors.message(e)));
+            }
+            if (failed.stream().noneMatch(known::contains)) {
+                throw new IllegalStateException("nothing to retry: every table of the last run ended SUCCESS"
+                        + (failed.isEmpty() ? "" : " or has no route any more (" + String.join(", ", failed) + ")"));
+            }
+        }
     }
 
     /** What a run of every table would do; writes nothing. */
