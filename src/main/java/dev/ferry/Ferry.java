@@ -12,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Ferry's command line: {@code ferry demo | sync | help}. */
-@Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Ferry.Version.class,
         description = "Brings production PostgreSQL tables into a development database: owner remapped, atomic, verified.",
         subcommands = {SyncCommand.class, ServeCommand.class, ScaffoldCommand.class, VerifyCommand.class, DeadLettersCommand.class,
             ConflictsCommand.class, DemoCommand.class, WarmUpCommand.class,
@@ -24,6 +24,15 @@ public final class Ferry implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    /** {@code ferry --version}: the jar's Implementation-Version ("dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Ferry.class.getPackage().getImplementationVersion();
+            return new String[] {"ferry " + (version != null ? version : "dev") + ", Java " + System.getProperty("java.version")};
+        }
+    }
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {

@@ -8,6 +8,14 @@ import dev.ferry.log.Redactor;
 import dev.ferry.ops.ClusteredQuartz;
 import dev.ferry.ops.FerryMetrics;
 import dev.ferry.ops.HttpEndpoints;
+import dev.ferry.ops.PrometheusConventions;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.sync.Progress;
@@ -15,6 +23,7 @@ import dev.ferry.sync.RowIsolator;
 import dev.ferry.sync.TableSync;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.quartz.QuartzComponent;
 
 /** Ferry's beans: the two connection pools, the run's snapshot view of the source, the staging transaction. */
@@ -55,6 +64,20 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("snapshotSource", snapshot);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         camelContext.getRegistry().bind("metricsRegistry", registry);
+        // JVM and process meters, and Camel's per-route meters (exchanges, failures, durations), beside
+        // Ferry's own; label names as Prometheus wants them
+        registry.config().meterFilter(new PrometheusConventions());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        MicrometerRoutePolicyFactory routeMeters = new MicrometerRoutePolicyFactory();
+        routeMeters.setMeterRegistry(registry);
+        routeMeters.setSkipCamelInfo(true);
+        camelContext.addRoutePolicyFactory(routeMeters);
         FerryMetrics metrics = new FerryMetrics(registry);
         camelContext.getRegistry().bind("ferryMetrics", metrics);
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics,

@@ -144,6 +144,8 @@ class ServeIT {
                 String metrics = get(httpPort, "/metrics").body();
                 assertTrue(metrics.contains("ferry_rows_written_total{table=\"book\"} 20000.0"), metrics);
                 assertTrue(metrics.contains("ferry_run_seconds_count{status=\"SUCCESS\"} 1"), metrics);
+                assertTrue(metrics.matches("(?s).*\nferry_last_success_timestamp_seconds\\{table=\"book\"} 1\\.[0-9]+E9\n.*"), metrics);
+                assertTrue(metrics.matches("(?s).*\ncamel_exchanges_total\\{[^}]*route_id=\"sync-book\"[^}]*} [1-9].*"), metrics);
             } finally {
                 stop(p);
             }
@@ -159,6 +161,39 @@ class ServeIT {
             out.append(c.getMessage()).append(" | ");
         }
         return out.toString();
+    }
+
+    @Test
+    void should_expose_every_series_from_start_in_valid_prometheus_text() throws Exception {
+        try (SyncFixture f = new SyncFixture("servemetrics", 0)) {
+            int httpPort = freePort();
+            Path log = Files.createTempFile("ferry-serve", ".log");
+            Process p = serve(f, Map.of("FERRY_HTTP_PORT", String.valueOf(httpPort)), log);
+            String metrics;
+            try {
+                await("/metrics", Duration.ofSeconds(60), () -> {
+                    HttpResponse<String> r = get(httpPort, "/metrics");
+                    return r != null && r.statusCode() == 200;
+                });
+                metrics = get(httpPort, "/metrics").body();
+            } finally {
+                stop(p);
+            }
+            for (String series : new String[] {"ferry_rows_read_total{table=\"book\"} 0.0",
+                "ferry_rows_written_total{table=\"book\"} 0.0", "ferry_rows_dead_lettered_total{table=\"book\"} 0.0",
+                "ferry_last_success_timestamp_seconds{table=\"book\"} 0.0", "ferry_running 0.0",
+                "# HELP ferry_rows_read_total Rows read from the source (rows)", "ferry_build_info{version=\"",
+                "jvm_memory_used_bytes{", "process_cpu_usage", "process_uptime_seconds", "jvm_threads_live_threads"}) {
+                assertTrue(metrics.contains(series), series + " missing from\n" + metrics);
+            }
+            // the exposition as Prometheus's own linter reads it
+            Path scraped = Files.createTempFile("ferry-metrics", ".txt");
+            Files.writeString(scraped, metrics);
+            Process promtool = new ProcessBuilder("sh", "-c", "promtool check metrics < " + scraped).redirectErrorStream(true).start();
+            String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
+        }
     }
 
     @Test

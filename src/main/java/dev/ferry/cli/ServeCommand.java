@@ -13,9 +13,11 @@ import javax.management.ObjectName;
 
 import dev.ferry.FerryApp;
 import dev.ferry.log.Redactor;
+import dev.ferry.ops.FerryMetrics;
 import dev.ferry.ops.JmxServer;
 import dev.ferry.ops.RunCoordinator;
 import dev.ferry.ops.SyncControl;
+import dev.ferry.sync.Progress;
 import dev.ferry.sync.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +66,8 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         coordinator.attach(app);
+        app.bean("ferryMetrics", FerryMetrics.class).declare(app.runner(new Progress(System.err)).tables().keySet(),
+                coordinator::running);
         SyncControl control = new SyncControl(coordinator);
         JmxServer jmx = null;
         try {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import dev.ferry.sync.Run;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +14,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Ferry's own meters: rows read, written and dead-lettered per table, the batch and run timers, the
- * last success per table, and skipped scheduled runs.
+ * last success per table, skipped scheduled runs, whether a run is in progress, and the build.
  */
 public final class FerryMetrics {
 
@@ -23,8 +24,46 @@ public final class FerryMetrics {
     /** Meters in this registry. */
     public FerryMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Counter.builder("ferry.runs.skipped").description("Scheduled runs skipped because a run was in progress")
+        Counter.builder("ferry.runs.skipped").description("Scheduled runs skipped because a run was in progress (runs)")
                 .register(registry);
+        String version = FerryMetrics.class.getPackage().getImplementationVersion();
+        Gauge.builder("ferry.build.info", () -> 1).description("Ferry's version (always 1)")
+                .tag("version", version != null ? version : "dev").register(registry);
+    }
+
+    /**
+     * Every table's series from the start, at 0 until something happens (a rate over a series that
+     * appears only with its first increment misses that increment), and the running gauge.
+     */
+    public void declare(Iterable<String> tables, BooleanSupplier running) {
+        for (String table : tables) {
+            read(table);
+            written(table, 0);
+            deadLettered(table, 0);
+            lastSuccessGauge(table);
+        }
+        Gauge.builder("ferry.running", () -> running.getAsBoolean() ? 1 : 0)
+                .description("1 while a run is in progress, else 0").register(registry);
+    }
+
+    private Counter read(String table) {
+        return Counter.builder("ferry.rows.read").description("Rows read from the source (rows)").tag("table", table)
+                .register(registry);
+    }
+
+    private void written(String table, long rows) {
+        Counter.builder("ferry.rows.written").description("Rows written to the target table (rows)").tag("table", table)
+                .register(registry).increment(rows);
+    }
+
+    private AtomicLong lastSuccessGauge(String table) {
+        return lastSuccess.computeIfAbsent(table, t -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("ferry.last.success.timestamp", value, AtomicLong::get).baseUnit("seconds")
+                    .description("Unix time of the table's last successful sync, in seconds (0: none since start)")
+                    .tag("table", t).register(registry);
+            return value;
+        });
     }
 
     public MeterRegistry registry() {
@@ -33,40 +72,32 @@ public final class FerryMetrics {
 
     /** One staged batch. */
     public void batch(String table, int rows, int deadLettered, long nanos) {
-        Counter.builder("ferry.rows.read").description("Rows read from the source").tag("table", table)
-                .register(registry).increment(rows);
+        read(table).increment(rows);
         if (deadLettered > 0) {
             deadLettered(table, deadLettered);
         }
-        Timer.builder("ferry.batch").description("Time to transform and stage one batch").tag("table", table)
+        Timer.builder("ferry.batch").description("Time to transform and stage one batch (seconds)").tag("table", table)
                 .register(registry).record(Duration.ofNanos(nanos));
     }
 
     private void deadLettered(String table, long rows) {
-        Counter.builder("ferry.rows.dead_lettered").description("Rows set aside in the dead-letter store")
+        Counter.builder("ferry.rows.dead_lettered").description("Rows set aside in the dead-letter store (rows)")
                 .tag("table", table).register(registry).increment(rows);
     }
 
     /** A table applied: rows written and set aside at apply, and its success time. */
     public void applied(String table, long written, long deadLetteredAtApply) {
-        Counter.builder("ferry.rows.written").description("Rows written to the target table").tag("table", table)
-                .register(registry).increment(written);
+        written(table, written);
         if (deadLetteredAtApply > 0) {
             deadLettered(table, deadLetteredAtApply);
         }
-        AtomicLong gauge = lastSuccess.computeIfAbsent(table, t -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("ferry.last_success", value, AtomicLong::get)
-                    .description("Epoch seconds of the table's last successful sync").tag("table", t).register(registry);
-            return value;
-        });
-        gauge.set(System.currentTimeMillis() / 1000);
+        lastSuccessGauge(table).set(System.currentTimeMillis() / 1000);
     }
 
     /** A finished run. */
     public void run(Run run) {
         Duration took = Duration.between(run.startedAt(), run.finishedAt());
-        Timer.builder("ferry.run").description("Runs by outcome").tag("status", run.status().name())
+        Timer.builder("ferry.run").description("Time of a run, by its outcome (seconds)").tag("status", run.status().name())
                 .register(registry).record(took);
     }
 
