@@ -2,6 +2,7 @@ package dev.ferry;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.db.ConnectionUrl;
 import dev.ferry.db.SnapshotDataSource;
 import dev.ferry.db.TransactionPolicy;
 import dev.ferry.log.Redactor;
@@ -99,12 +100,15 @@ public class FerryConfiguration implements CamelConfiguration {
 
     private static HikariConfig pool(CamelContext camel, String role) {
         String prefix = "ferry." + role + ".";
-        String password = camel.getPropertiesComponent().resolveProperty(prefix + "password").orElse("");
+        // postgres://user:password@host/db as well as jdbc:postgresql://host/db; credentials in the URL win
+        ConnectionUrl url = ConnectionUrl.of(property(camel, prefix + "url"));
+        String password = url.password() != null ? url.password()
+                : camel.getPropertiesComponent().resolveProperty(prefix + "password").orElse("");
         Redactor.registerSecret(password);
         HikariConfig config = new HikariConfig();
         config.setPoolName("ferry-" + role);
-        config.setJdbcUrl(property(camel, prefix + "url"));
-        config.setUsername(property(camel, prefix + "user"));
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setUsername(url.user() != null ? url.user() : property(camel, prefix + "user"));
         config.setPassword(password);
         config.setMaximumPoolSize(Integer.parseInt(property(camel, prefix + "pool-size")));
         // connect lazily: an unreachable database is reported by Ferry in one line, not by the pool at start-up
