@@ -168,7 +168,7 @@ class ServeIT {
         try (SyncFixture f = new SyncFixture("servemetrics", 0)) {
             int httpPort = freePort();
             Path log = Files.createTempFile("ferry-serve", ".log");
-            Process p = serve(f, Map.of("FERRY_HTTP_PORT", String.valueOf(httpPort)), log);
+            Process p = serve(f, Map.of("FERRY_HTTP_PORT", String.valueOf(httpPort), "FERRY_SCHEDULE", "0 2 * * *"), log);
             String metrics;
             try {
                 await("/metrics", Duration.ofSeconds(60), () -> {
@@ -179,6 +179,9 @@ class ServeIT {
             } finally {
                 stop(p);
             }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(output.contains("Ferry is serving: schedule '0 2 * * *' (Quartz '0 0 2 * * ?') in UTC, next run "),
+                    output);
             for (String series : new String[] {"ferry_rows_read_total{table=\"book\"} 0.0",
                 "ferry_rows_written_total{table=\"book\"} 0.0", "ferry_rows_dead_lettered_total{table=\"book\"} 0.0",
                 "ferry_last_success_timestamp_seconds{table=\"book\"} 0.0", "ferry_running 0.0",

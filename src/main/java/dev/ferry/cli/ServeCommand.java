@@ -16,6 +16,7 @@ import dev.ferry.log.Redactor;
 import dev.ferry.ops.FerryMetrics;
 import dev.ferry.ops.JmxServer;
 import dev.ferry.ops.RunCoordinator;
+import dev.ferry.ops.Schedule;
 import dev.ferry.ops.SyncControl;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.SqlErrors;
@@ -50,10 +51,18 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println(Redactor.redact("cannot start Ferry: " + e.getMessage()));
             return ExitCodes.USAGE;
         }
+        Schedule schedule;
+        try {
+            schedule = Schedule.of(FerryApp.configured("ferry.schedule"), FerryApp.configured("ferry.schedule.time-zone"));
+        } catch (Schedule.BadSchedule | IOException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.USAGE;
+        }
         RunCoordinator coordinator = new RunCoordinator(System.err);
         FerryApp app;
         try {
-            app = FerryApp.start(tablesDir, Map.of(), true, Map.of("ferryCoordinator", coordinator));
+            app = FerryApp.start(tablesDir, Map.of("ferry.schedule", schedule.quartz()), true,
+                    Map.of("ferryCoordinator", coordinator));
         } catch (Exception e) {
             System.err.println(Redactor.redact("cannot start Ferry: " + SqlErrors.message(e)));
             return ExitCodes.USAGE;
@@ -82,8 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
             app.close();
             return ExitCodes.USAGE;
         }
-        System.err.println("Ferry is serving: schedule '" + app.property("ferry.schedule") + "' ("
-                + app.property("ferry.schedule.time-zone") + "), http://" + app.property("ferry.http.host") + ":"
+        System.err.println("Ferry is serving: " + schedule.describe() + "; http://" + app.property("ferry.http.host") + ":"
                 + app.property("ferry.http.port") + "/metrics and /health"
                 + (jmx != null ? ", JMX " + jmx.address() : ""));
         CountDownLatch stopped = new CountDownLatch(1);
