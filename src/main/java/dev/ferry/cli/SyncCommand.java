@@ -54,6 +54,10 @@ public final class SyncCommand implements Callable<Integer> {
             description = "Write into DB even though it is marked as production (ferry.role) or matches the production hosts.")
     String allowProductionTarget;
 
+    @Option(names = "--require-read-only-source",
+            description = "Refuse (exit 2) when the source login may write to a synced table (FERRY_SOURCE_READ_ONLY=required).")
+    boolean requireReadOnlySource;
+
     @Override
     public Integer call() {
         SyncJob.Options options = new SyncJob.Options();
@@ -70,6 +74,9 @@ public final class SyncCommand implements Callable<Integer> {
             options.overrides.put("ferry.verify", "false");
         }
         options.allowProductionTarget = allowProductionTarget;
+        if (requireReadOnlySource) {
+            options.overrides.put("ferry.source.read-only", "required");
+        }
         if (dryRun) {
             options.yes = true; // nothing is written: nothing to confirm
         }

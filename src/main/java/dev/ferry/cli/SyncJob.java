@@ -167,6 +167,7 @@ public final class SyncJob {
             connect(app.target(), "target", app.property("ferry.target.url"));
             safety(app, options);
             List<TablePlan> plans = runner.plan(specs);
+            sourceReadOnly(app, plans);
             Optional<OwnerResolver.User> owner = owner(app, plans, options);
             if (options.dryRun) {
                 String plan = dryRun(app, plans, owner);
@@ -222,6 +223,30 @@ public final class SyncJob {
         SafetyChecks.targetIsNotProduction(app.target(), app.property("ferry.target.url"),
                 app.property("ferry.safety.production-hosts"), options.allowProductionTarget);
         SafetyChecks.sourceCannotWrite(app.source());
+    }
+
+    /**
+     * The read-only self-test, before any row is read: one warning line when the source login may
+     * write to a synced table; a refusal with {@code ferry.source.read-only = required}.
+     */
+    private void sourceReadOnly(FerryApp app, List<TablePlan> plans)
+            throws SQLException, SafetyChecks.Refusal, UsageException {
+        String mode = app.property("ferry.source.read-only").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.isEmpty() && !mode.equals("warn") && !mode.equals("required")) {
+            throw new UsageException("FERRY_SOURCE_READ_ONLY (ferry.source.read-only) is '" + mode
+                    + "': use warn or required");
+        }
+        String rights = SafetyChecks.sourceWriteRights(app.source(),
+                plans.stream().map(TablePlan::sourceTableName).toList());
+        if (rights.isEmpty()) {
+            return;
+        }
+        if (mode.equals("required")) {
+            throw new SafetyChecks.Refusal(rights + ", and FERRY_SOURCE_READ_ONLY=required: read production with a "
+                    + "read-only role (pg_read_all_data, or GRANT SELECT on the synced tables)");
+        }
+        err.println("warning: " + rights + ": use a read-only role (pg_read_all_data, or GRANT SELECT) and set "
+                + "FERRY_SOURCE_READ_ONLY=required");
     }
 
     private static String dryRun(FerryApp app, List<TablePlan> plans, Optional<OwnerResolver.User> owner)
