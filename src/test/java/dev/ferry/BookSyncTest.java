@@ -11,12 +11,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.cli.SyncJob;
 import dev.ferry.support.SyncFixture;
+import dev.ferry.sync.TablePlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The first slice end to end on real PostgreSQL: owner remapping, atomic full refresh, every row, reruns. */
 class BookSyncTest {
+
+    /** The book table's staging in development (named by {@link TablePlan#workTableName}). */
+    private static final String STAGING = "ferry." + TablePlan.workTableName("stage_", "public", "book");
 
     @Test
     void should_sync_50000_books_owned_by_bob_equal_but_for_owner_and_rerun_changes_nothing() throws Exception {
@@ -52,7 +56,7 @@ class BookSyncTest {
             assertEquals(before, f.devBookDigest(), "a second run of an unchanged source changes nothing");
             assertEquals("2", f.dev("SELECT count(*) FROM ferry.run WHERE status = 'SUCCESS'"));
             assertEquals("0", f.dev("SELECT count(*) FROM ferry.checkpoint"), "no staging left behind");
-            assertEquals(null, f.dev("SELECT to_regclass('ferry.stage_public_book')"));
+            assertEquals(null, f.dev("SELECT to_regclass('" + STAGING + "')"));
         }
     }
 
@@ -163,7 +167,7 @@ class BookSyncTest {
             assertTrue(f.output().contains("injected failure"), f.output());
             assertEquals(before, f.devBookDigest(), "the table holds exactly what it held before the run");
             // the failing batch left neither its rows nor its checkpoint: staging and checkpoint agree at 900
-            assertEquals("900", f.dev("SELECT count(*) FROM ferry.stage_public_book"));
+            assertEquals("900", f.dev("SELECT count(*) FROM " + STAGING));
             assertEquals("900", f.dev("SELECT rows_staged FROM ferry.checkpoint WHERE table_name = 'book'"));
             assertEquals(f.prod("SELECT id FROM book ORDER BY id OFFSET 899 LIMIT 1"),
                     f.dev("SELECT last_key FROM ferry.checkpoint WHERE table_name = 'book'"));

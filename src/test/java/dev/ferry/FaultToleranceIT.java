@@ -32,6 +32,7 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.support.SyncFixture;
+import dev.ferry.sync.TablePlan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,9 @@ import org.junit.jupiter.api.TestInfo;
  * correctness) and ends by comparing the development book table with production row for row.
  */
 class FaultToleranceIT {
+
+    /** The book table's staging in development (named by {@link TablePlan#workTableName}). */
+    private static final String STAGING = "ferry." + TablePlan.workTableName("stage_", "public", "book");
 
     private static final int BOOKS = 200_000;
     private static final int BATCH = 1_000;
@@ -103,7 +107,7 @@ class FaultToleranceIT {
             assertEquals(devBefore, f.devBookDigest(), "a killed run must not touch the development table");
             long staged = stagedRows(f);
             assertTrue(staged >= seen && staged < BOOKS, "rows_staged " + staged + " after seeing " + seen);
-            assertEquals(String.valueOf(staged), f.dev("SELECT count(*) FROM ferry.stage_public_book"),
+            assertEquals(String.valueOf(staged), f.dev("SELECT count(*) FROM " + STAGING),
                     "the checkpoint counts exactly the committed staged rows (same transaction)");
 
             log("first run killed, ledger checked; second run");
@@ -149,7 +153,7 @@ class FaultToleranceIT {
             assertEquals(devBefore, f.devBookDigest(), "an interrupted run must not touch the development table");
             long staged = stagedRows(f);
             assertTrue(staged > 0 && staged < BOOKS, "rows_staged " + staged);
-            assertEquals(String.valueOf(staged), f.dev("SELECT count(*) FROM ferry.stage_public_book"));
+            assertEquals(String.valueOf(staged), f.dev("SELECT count(*) FROM " + STAGING));
             long rowsRead = Long.parseLong(f.dev("SELECT rows_read FROM ferry.run_table WHERE run_id = '"
                     + run.get("id") + "' AND table_name = 'book'"));
             assertTrue(rowsRead > 0 && rowsRead <= staged, "rows_read " + rowsRead + ", staged " + staged);
@@ -539,6 +543,6 @@ class FaultToleranceIT {
     /** A successful apply removes the table's checkpoint and staging table. */
     private static void assertStagingDiscarded(SyncFixture f) throws SQLException {
         assertEquals("0", f.dev("SELECT count(*) FROM ferry.checkpoint WHERE table_name = 'book'"));
-        assertNull(f.dev("SELECT to_regclass('ferry.stage_public_book')::text"));
+        assertNull(f.dev("SELECT to_regclass('" + STAGING + "')::text"));
     }
 }

@@ -85,7 +85,7 @@ public final class ScaffoldCommand implements Callable<Integer> {
         }
         for (SchemaIntrospector.ForeignKey fk : foreignKeys) {
             y.append("# foreign key ").append(fk.name()).append(": (").append(String.join(", ", fk.columns()))
-                    .append(") -> ").append(fk.referencedTable()).append(" (").append(String.join(", ", fk.referencedColumns()))
+                    .append(") -> ").append(fk.referencedDisplay()).append(" (").append(String.join(", ", fk.referencedColumns()))
                     .append(")\n");
         }
         List<String> key = table.suggestedKey();
@@ -96,9 +96,11 @@ public final class ScaffoldCommand implements Callable<Integer> {
         y.append("# To remap ownership, add:  - name: ownerColumn / value: <column>\n");
         y.append("- templatedRoute:\n");
         y.append("    routeTemplateRef: table-sync\n");
-        y.append("    routeId: sync-").append(name).append('\n');
+        y.append("    routeId: sync-").append(name.replace("\"", "")).append('\n');
         y.append("    parameters:\n");
-        y.append("      - name: table\n        value: ").append(name).append('\n');
+        // a mixed-case name stays quoted as in SQL ("Orders"), in a YAML single-quoted string
+        y.append("      - name: table\n        value: ").append(name.contains("\"") ? "'" + name.replace("'", "''") + "'" : name)
+                .append('\n');
         y.append("      - name: key\n        value: \"").append(String.join(", ", key)).append("\"\n");
         if (!suggested.isEmpty()) {
             y.append("      # data rules suggested for columns that look personal: review them\n");

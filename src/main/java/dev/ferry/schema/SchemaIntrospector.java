@@ -117,11 +117,14 @@ public final class SchemaIntrospector {
                 List.copyOf(uniqueKeys), partitioned));
     }
 
-    /** The ordinary and partitioned tables of a schema (partitions are synced through their parent), by name. */
+    /**
+     * The ordinary and partitioned tables of a schema (partitions are synced through their parent), by name,
+     * quoted where SQL needs it ({@code "Orders"}), as a route names them.
+     */
     public List<String> tables(String schema) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? "
+                "SELECT quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? "
                         + "AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
@@ -136,26 +139,41 @@ public final class SchemaIntrospector {
         return out;
     }
 
-    /** A foreign key: its columns, the table (schema.name) and columns it references. */
-    public record ForeignKey(String name, List<String> columns, String referencedTable, List<String> referencedColumns) {
+    /** A foreign key: its columns, the table (its schema and name, as in the catalogue) and columns it references. */
+    public record ForeignKey(String name, List<String> columns, String referencedSchema, String referencedName,
+                             List<String> referencedColumns) {
+
+        /**
+         * The referenced table's identity: schema and name, each quoted ({@code "public"."Author"}), as
+         * {@link TableInfo#qualifiedName()} gives it; what plans are compared by.
+         */
+        public String referencedTable() {
+            return dev.ferry.db.Sql.qualified(referencedSchema, referencedName);
+        }
+
+        /** schema.name of the referenced table, for messages. */
+        public String referencedDisplay() {
+            return referencedSchema + "." + referencedName;
+        }
     }
 
-    /** The foreign keys of a table. */
+    /** The foreign keys of a table ({@code table} as to_regclass reads it: quoted where its name needs it). */
     public List<ForeignKey> foreignKeys(String table) throws SQLException {
         List<ForeignKey> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT k.conname, (SELECT n.nspname || '.' || r.relname FROM pg_class r JOIN pg_namespace n "
+                "SELECT k.conname, (SELECT n.nspname FROM pg_class r JOIN pg_namespace n "
                         + "ON n.oid = r.relnamespace WHERE r.oid = k.confrelid), "
                         + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
                         + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), ','), "
                         + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                        + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ',') "
+                        + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ','), "
+                        + "(SELECT r.relname FROM pg_class r WHERE r.oid = k.confrelid) "
                         + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = to_regclass(?) ORDER BY k.conname")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ForeignKey(rs.getString(1), List.of(rs.getString(3).split(",")), rs.getString(2),
-                            List.of(rs.getString(4).split(","))));
+                            rs.getString(5), List.of(rs.getString(4).split(","))));
                 }
             }
             if (!c.getAutoCommit()) {

@@ -44,6 +44,15 @@ public record TableInfo(String schema, String name, List<Column> columns, List<S
         return (partitioned ? "" : "ONLY ") + dev.ferry.db.Sql.qualified(schema, name);
     }
 
+    /**
+     * The table's identity: schema and name, each quoted ({@code "public"."Orders"}), so that a
+     * mixed-case name, or a dot or underscore in one, never passes for another table; what to_regclass
+     * reads and what plans and foreign keys are compared by.
+     */
+    public String qualifiedName() {
+        return dev.ferry.db.Sql.qualified(schema, name);
+    }
+
     /** schema.name, for messages. */
     public String displayName() {
         return schema + "." + name;

@@ -25,6 +25,17 @@ public final class ApplyChecks {
     private ApplyChecks() {
     }
 
+    /** The alias of the rows a dead-lettering DELETE returns: no column of a user's table is likely to have it. */
+    static final String MOVED = "ferry_moved__";
+
+    /**
+     * The whole row of {@code alias} as jsonb. {@code alias.*}, not the bare alias: a bare name is a column
+     * first (a column named m or s would be stored instead of the row), {@code alias.*} always the row.
+     */
+    static String rowJson(String alias) {
+        return "to_jsonb(" + alias + ".*)";
+    }
+
     /** A foreign key of the target, read before the apply drops it. */
     public record ForeignKey(String name, long childOid, String child, long parentOid, String parent,
                              List<String> columns, List<String> referencedColumns, String definition) {
@@ -132,7 +143,8 @@ public final class ApplyChecks {
                              String sqlState, String message) throws SQLException {
         String sql = "WITH moved AS (DELETE FROM " + plan.stagingTable() + " s WHERE " + condition + " RETURNING s.*) "
                 + "INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, row_key, row_data, sql_state, message) "
-                + "SELECT ?, ?, ?, " + (plan.keyed() ? plan.keyText("m") : "NULL") + ", to_jsonb(m), ?, ? FROM moved m";
+                + "SELECT ?, ?, ?, " + (plan.keyed() ? plan.keyText(MOVED) : "NULL") + ", " + rowJson(MOVED)
+                + ", ?, ? FROM moved " + MOVED;
         Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);

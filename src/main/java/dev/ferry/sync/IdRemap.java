@@ -73,7 +73,8 @@ public final class IdRemap {
         String sql = "WITH moved AS (DELETE FROM " + plan.stagingTable() + " s WHERE s." + col + " IS NOT NULL AND NOT EXISTS "
                 + "(SELECT 1 FROM ferry.id_map m WHERE m.table_name = ? AND m.source_id = s." + col + "::text) RETURNING s.*) "
                 + "INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, row_key, row_data, sql_state, message) "
-                + "SELECT ?, ?, ?, " + plan.keyText("m") + ", to_jsonb(m), '23503', ? FROM moved m";
+                + "SELECT ?, ?, ?, " + plan.keyText(ApplyChecks.MOVED) + ", " + ApplyChecks.rowJson(ApplyChecks.MOVED)
+                + ", '23503', ? FROM moved " + ApplyChecks.MOVED;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parent);
             ps.setString(2, runId);

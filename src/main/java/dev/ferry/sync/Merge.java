@@ -124,8 +124,9 @@ public final class Merge {
                         + " AND m.action = 'update'");
             }
             long conflicts = conflictRows == 0 ? 0 : s.executeUpdate("INSERT INTO ferry.conflict (table_name, row_key, "
-                    + "run_id, source_row, target_row) SELECT " + table + ", m.k, " + Sql.literal(runId) + ", to_jsonb(s), "
-                    + "to_jsonb(t) FROM ferry_merge m JOIN " + staging + " s ON m.k = " + plan.keyText("s") + " JOIN "
+                    + "run_id, source_row, target_row) SELECT " + table + ", m.k, " + Sql.literal(runId) + ", "
+                    + ApplyChecks.rowJson("s") + ", " + ApplyChecks.rowJson("t") + " FROM ferry_merge m JOIN " + staging
+                    + " s ON m.k = " + plan.keyText("s") + " JOIN "
                     + target + " t ON " + plan.keyJoin("t", "s") + " WHERE m.action = 'conflict' ON CONFLICT (table_name, "
                     + "row_key) DO UPDATE SET run_id = EXCLUDED.run_id, source_row = EXCLUDED.source_row, target_row = "
                     + "EXCLUDED.target_row, created_at = now()");

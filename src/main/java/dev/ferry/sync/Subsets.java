@@ -26,10 +26,10 @@ public final class Subsets {
 
     private Subsets(List<TablePlan> plans, Map<String, List<ForeignKey>> sourceForeignKeys) {
         for (TablePlan p : plans) {
-            byTable.put(p.sourceSchema() + "." + p.sourceName(), p);
+            byTable.put(p.sourceTableName(), p); // quoted: "Author" is not author
         }
         for (TablePlan p : plans) {
-            String name = p.sourceSchema() + "." + p.sourceName();
+            String name = p.sourceTableName();
             parentsOf.put(name, sourceForeignKeys.getOrDefault(p.name(), List.of()).stream()
                     .filter(fk -> byTable.containsKey(fk.referencedTable())).toList());
         }

@@ -117,7 +117,7 @@ public final class SyncRunner {
         Map<String, TablePlan> naturallyKeyed = new LinkedHashMap<>();
         for (TablePlan plan : plans) {
             if (!plan.spec().naturalKeyColumns().isEmpty()) {
-                naturallyKeyed.put(plan.target().displayName(), plan);
+                naturallyKeyed.put(plan.target().qualifiedName(), plan);
             }
         }
         Map<TablePlan, List<String>> parents = new LinkedHashMap<>();
@@ -125,10 +125,10 @@ public final class SyncRunner {
         for (TablePlan plan : plans) {
             List<String> refs = new ArrayList<>();
             Map<String, String> rewrites = new LinkedHashMap<>();
-            if (naturallyKeyed.containsKey(plan.target().displayName())) {
+            if (naturallyKeyed.containsKey(plan.target().qualifiedName())) {
                 rewrites.put(plan.spec().keyColumns().get(0), plan.name());
             }
-            for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeys(plan.target().displayName())) {
+            for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeys(plan.target().qualifiedName())) {
                 refs.add(fk.referencedTable());
                 TablePlan parent = naturallyKeyed.get(fk.referencedTable());
                 if (parent != null && fk.columns().size() == 1
@@ -144,7 +144,7 @@ public final class SyncRunner {
         plans = remapped;
         Map<String, List<SchemaIntrospector.ForeignKey>> sourceKeys = new LinkedHashMap<>();
         for (TablePlan plan : plans) {
-            sourceKeys.put(plan.name(), sourceCatalogue.foreignKeys(plan.sourceSchema() + "." + plan.sourceName()));
+            sourceKeys.put(plan.name(), sourceCatalogue.foreignKeys(plan.sourceTableName()));
         }
         Map<String, String> filters = Subsets.filters(plans, sourceKeys);
         String secret = rulesSecret();
@@ -171,8 +171,8 @@ public final class SyncRunner {
         List<TablePlan> left = new ArrayList<>(plans);
         while (!left.isEmpty()) {
             TablePlan next = left.stream().filter(p -> parents.getOrDefault(p, List.of()).stream()
-                    .noneMatch(ref -> !ref.equals(p.target().displayName())
-                            && left.stream().anyMatch(o -> o.target().displayName().equals(ref))))
+                    .noneMatch(ref -> !ref.equals(p.target().qualifiedName())
+                            && left.stream().anyMatch(o -> o.target().qualifiedName().equals(ref))))
                     .findFirst().orElse(left.get(0)); // a cycle: route order
             ordered.add(next);
             left.remove(next);

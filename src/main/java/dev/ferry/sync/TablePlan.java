@@ -296,9 +296,43 @@ public final class TablePlan {
         return Sql.qualified("ferry", stagingName());
     }
 
-    /** The staging table's own name (unquoted). */
+    /** The staging table's own name (unquoted): see {@link #workTableName}. */
     public String stagingName() {
-        return "stage_" + target.schema() + "_" + target.name();
+        return workTableName("stage_", target.schema(), target.name());
+    }
+
+    /** Longest name PostgreSQL keeps (NAMEDATALEN - 1 bytes); a longer one is cut, silently. */
+    private static final int NAME_BYTES = 63;
+
+    /**
+     * The name of a table Ferry keeps in the target's ferry schema for the target table
+     * {@code schema.name}: {@code prefix}, then schema_name cut to fit (readable), then a hash of the exact
+     * schema and name. The hash tells apart names the readable part confuses (public.a_b and public_a.b,
+     * names sharing their first 50 characters, which PostgreSQL would cut to one), and is the same on
+     * every run, so that an interrupted run finds its staging again.
+     */
+    public static String workTableName(String prefix, String schema, String name) {
+        String hash;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((schema + "\0" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            hash = java.util.HexFormat.of().formatHex(digest, 0, 5); // 40 bits
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        int room = NAME_BYTES - prefix.length() - 1 - hash.length();
+        StringBuilder readable = new StringBuilder();
+        int bytes = 0;
+        for (int cp : (schema + "_" + name).codePoints().toArray()) {
+            String ch = new String(Character.toChars(cp));
+            int n = ch.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes + n > room) {
+                break;
+            }
+            readable.append(ch);
+            bytes += n;
+        }
+        return prefix + readable + "_" + hash;
     }
 
     /** Identifies what staging holds: same columns, types and owner means staged rows can be resumed. */
@@ -474,7 +508,7 @@ public final class TablePlan {
 
     /** The table in the target's ferry schema that holds the source's keys (incremental deletes). */
     public String keySetTable() {
-        return Sql.qualified("ferry", "keys_" + target.schema() + "_" + target.name());
+        return Sql.qualified("ferry", workTableName("keys_", target.schema(), target.name()));
     }
 
     /** Creates {@link #keySetTable()} with the key columns' types. */
