@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.ferry.cli.SyncJob;
 import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,19 @@ class InjectionTest {
         try (SyncFixture f = new SyncFixture("inject", 50)) {
             f.execProd("CREATE TABLE victim (id int)", "INSERT INTO victim VALUES (1)");
             String development = f.devBookDigest();
+            Path routes = BookRoutes.with(parameter, value);
 
-            int exit = sync(f, BookRoutes.with(parameter, value));
+            int exit = sync(f, routes);
 
             assertEquals("1", f.prod("SELECT count(*) FROM victim"), "production's table is still there");
             assertEquals(2, exit, f.output());
             assertTrue(f.output().contains(message), f.output());
             assertNull(f.dev("SELECT to_regclass('ferry.run')"), "refused at plan time: no run was started");
             assertEquals(development, f.devBookDigest(), "development unchanged");
+            // the verification and the leak check plan the same way
+            assertEquals(2, f.ferry("verify", "--tables-dir", routes.toString()), f.output());
+            assertTrue(f.output().contains(message), f.output());
+            assertEquals("1", f.prod("SELECT count(*) FROM victim"), "production's table is still there");
         }
     }
 
@@ -74,6 +80,21 @@ class InjectionTest {
         // balanced and without ';', but not an expression: PostgreSQL's parse of it refuses it at plan time
         refusedBeforeAnyRow("where", "id < 10 LIMIT 5", "book: parameter where: PostgreSQL does not take it as one "
                 + "expression over book's rows: syntax error at or near \"LIMIT\"");
+    }
+
+    @Test
+    void should_refuse_fragments_when_the_source_sends_every_statement_as_a_simple_query() throws Exception {
+        try (SyncFixture f = new SyncFixture("inject_simple", 20)) {
+            Path routes = BookRoutes.with("where", "title <> 'a;b'");
+            SyncJob.Outcome outcome = f.sync(o -> {
+                o.tablesDir = routes;
+                o.overrides.put("ferry.source.url", f.pg.url(f.production)
+                        + (f.pg.url(f.production).contains("?") ? "&" : "?") + "preferQueryMode=simple");
+            });
+            assertEquals(2, outcome.exitCode(), f.output());
+            assertTrue(f.output().contains("book: parameter where: the source URL sets preferQueryMode=simple, with "
+                    + "which PostgreSQL cannot check that it is one expression"), f.output());
+        }
     }
 
     @Test

@@ -59,8 +59,10 @@ final class UserSqlCheck {
         }
         try (Connection c = source.getConnection()) {
             if (c.unwrap(PGConnection.class).getPreferQueryMode() == PreferQueryMode.SIMPLE) {
-                throw refused(fragments.get(0), "the source URL sets preferQueryMode=simple, which cannot check it as one "
-                        + "statement: remove that setting");
+                Fragment f = fragments.get(0);
+                throw new UserSqlException(f.plan().name() + ": parameter " + f.parameter() + ": the source URL sets "
+                        + "preferQueryMode=simple, with which PostgreSQL cannot check that it is one expression: "
+                        + "remove preferQueryMode=simple from FERRY_SOURCE_URL");
             }
             try {
                 // opens the source's read-only transaction: the fragments are parsed inside it
@@ -72,17 +74,25 @@ final class UserSqlCheck {
                     try (PreparedStatement ps = c.prepareStatement(f.check())) {
                         ps.getMetaData(); // Parse and Describe only: the fragment is never executed
                     } catch (SQLException e) {
-                        if (SqlErrors.sqlState(e) == null || SqlErrors.sqlState(e).startsWith("08")) {
-                            throw e; // the connection, not the fragment
+                        if (!aboutTheFragment(e)) {
+                            throw e;
                         }
+                        String why = SqlErrors.withoutValues(SqlErrors.message(e)).replaceFirst("^ERROR: ", "");
                         throw refused(f, "PostgreSQL does not take it as one expression over " + f.plan().name()
-                                + "'s rows: " + SqlErrors.withoutValues(SqlErrors.message(e)).replaceFirst("^ERROR: ", ""));
+                                + "'s rows: " + why);
                     }
                 }
             } finally {
                 c.rollback();
             }
         }
+    }
+
+    /** Whether the error is the fragment's (syntax, names, types), not the server's or the connection's. */
+    private static boolean aboutTheFragment(SQLException e) {
+        String state = SqlErrors.sqlState(e);
+        return state != null && !SqlErrors.isTransient(e)
+                && java.util.stream.Stream.of("08", "53", "57", "58", "XX").noneMatch(state::startsWith);
     }
 
     private static UserSqlException refused(Fragment f, String problem) {
