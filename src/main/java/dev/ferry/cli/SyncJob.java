@@ -35,6 +35,7 @@ import dev.ferry.sync.SqlErrors;
 import dev.ferry.sync.SyncRunner;
 import dev.ferry.sync.TablePlan;
 import dev.ferry.sync.TableSpec;
+import dev.ferry.sync.UserSqlException;
 
 /**
  * One {@code ferry sync} from the command line: start Ferry, choose tables and owner, confirm, run,
@@ -195,6 +196,8 @@ public final class SyncJob {
         } catch (SafetyChecks.Refusal e) {
             return fail(ExitCodes.USAGE, "refused: " + e.getMessage(), e, options);
         } catch (UsageException e) {
+            return fail(ExitCodes.USAGE, e.getMessage(), e, options);
+        } catch (UserSqlException e) {
             return fail(ExitCodes.USAGE, e.getMessage(), e, options);
         } catch (PlanException e) {
             return fail(ExitCodes.FAILED, "FAILED before any row was written: " + e.getMessage(), e, options);

@@ -14,6 +14,7 @@ import dev.ferry.sync.SqlErrors;
 import dev.ferry.sync.SyncRunner;
 import dev.ferry.sync.TablePlan;
 import dev.ferry.sync.TableSpec;
+import dev.ferry.sync.UserSqlException;
 import dev.ferry.sync.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +98,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 return ExitCodes.FAILED;
             }
             return ExitCodes.SUCCESS;
+        } catch (UserSqlException e) {
+            System.err.println(Redactor.redact(e.getMessage()));
+            return ExitCodes.USAGE;
         } catch (Exception e) {
             System.err.println(Redactor.redact("verify FAILED: " + SqlErrors.message(e)));
             return ExitCodes.FAILED;

@@ -16,8 +16,16 @@ public final class Sql {
         return ident(schema) + "." + ident(name);
     }
 
-    /** Quotes a string literal. */
+    /**
+     * Quotes a string literal. One with a backslash is written as {@code E'...'} with the backslash doubled,
+     * which PostgreSQL reads the same whatever {@code standard_conforming_strings} says (with it off, a
+     * backslash in {@code '...'} would escape the closing quote).
+     */
     public static String literal(String value) {
-        return value == null ? "NULL" : "'" + value.replace("'", "''") + "'";
+        if (value == null) {
+            return "NULL";
+        }
+        String quoted = value.replace("'", "''");
+        return value.indexOf('\\') < 0 ? "'" + quoted + "'" : "E'" + quoted.replace("\\", "\\\\") + "'";
     }
 }

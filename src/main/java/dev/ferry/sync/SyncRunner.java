@@ -106,7 +106,10 @@ public final class SyncRunner {
         return value == null ? "" : camel.resolvePropertyPlaceholders(String.valueOf(value)).trim();
     }
 
-    /** Checks every table against both catalogues and orders them parents first; nothing is written. */
+    /**
+     * Checks every table against both catalogues and its SQL fragments as expressions ({@link UserSqlException}),
+     * and orders them parents first; nothing is written, no row is read.
+     */
     public List<TablePlan> plan(List<TableSpec> specs) throws SQLException, PlanException {
         SchemaIntrospector sourceCatalogue = new SchemaIntrospector(sourcePool);
         SchemaIntrospector targetCatalogue = new SchemaIntrospector(target);
@@ -114,6 +117,8 @@ public final class SyncRunner {
         for (TableSpec spec : specs) {
             plans.add(TablePlan.of(spec, sourceCatalogue.table(spec.table()), targetCatalogue.table(spec.table())));
         }
+        // every where and sql(...) rule is one SQL expression before any statement carries it
+        UserSqlCheck.check(plans, sourcePool);
         Map<String, TablePlan> naturallyKeyed = new LinkedHashMap<>();
         for (TablePlan plan : plans) {
             if (!plan.spec().naturalKeyColumns().isEmpty()) {
