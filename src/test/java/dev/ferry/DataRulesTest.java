@@ -146,6 +146,7 @@ class DataRulesTest {
         Files.writeString(routes.resolve("customer.yaml"), customer);
         assertEquals(1, cli.run("verify", "--pii", "--tables-dir", routes.toString()), cli.output());
         assertTrue(cli.output().contains("customer.email"), cli.output());
+        assertTrue(cli.output().contains("LEAK: 59 row(s) hold a source value (key 1, 2, 3, 4, 5, ...); "), cli.output());
     }
 
     @Test

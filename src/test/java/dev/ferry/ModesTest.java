@@ -127,6 +127,30 @@ class ModesTest {
         }
     }
     @Test
+    void target_wins_and_manual_keep_development_rows_ferry_never_wrote() throws Exception {
+        try (SyncFixture f = new SyncFixture("preserve", 200)) {
+            // a full sync stores no row hash: afterwards development edits book 5, production book 6
+            assertEquals(0, f.sync(o -> { }).exitCode(), f.output());
+            assertEquals("0", f.dev("SELECT count(*) FROM ferry.row_hash"));
+            f.execDev("UPDATE book SET title = 'dev own' WHERE id = 5");
+            f.execProd("UPDATE book SET title = 'prod new' WHERE id = 6");
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "targetWins")).exitCode(), f.output());
+            assertEquals("dev own", f.dev("SELECT title FROM book WHERE id = 5"), "a row Ferry never wrote is kept");
+            assertTrue(f.output().contains("updated 0") && f.output().contains("kept 2"), f.output());
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "manual")).exitCode(), f.output());
+            assertEquals("dev own", f.dev("SELECT title FROM book WHERE id = 5"));
+            assertEquals("5,6", f.dev("SELECT string_agg(row_key, ',' ORDER BY row_key) FROM ferry.conflict"));
+
+            assertEquals(0, sync(f, routes("mode", "merge", "conflict", "sourceWins")).exitCode(), f.output());
+            assertEquals("prod new", f.dev("SELECT title FROM book WHERE id = 6"));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development),
+                    "sourceWins overwrites them");
+        }
+    }
+
+    @Test
     void row_hashes_stored_by_an_earlier_version_still_tell_what_the_target_changed() throws Exception {
         try (SyncFixture f = new SyncFixture("legacyhash", 200)) {
             assertEquals(0, sync(f, routes("mode", "merge")).exitCode(), f.output());

@@ -55,4 +55,42 @@ class RulesTest {
             }
         }
     }
+
+    @Test
+    void should_never_give_back_the_input_for_names_and_small_ranges() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String db = pg.createDatabase("rules_self");
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            for (String kind : new String[] {"firstName", "lastName", "name"}) {
+                String rule = Rules.expression(Rules.parse("v: " + kind).get("v"), "s", "v", "secret");
+                // every value the rule can give (drawn from 5,000 inputs), each as an input in three spellings
+                s.execute("CREATE TEMP TABLE drawn AS SELECT DISTINCT " + rule + " AS v FROM (SELECT 'person ' || g AS v "
+                        + "FROM generate_series(1, 5000) g) s");
+                try (ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE lower(" + rule + ") = lower(trim(s.v))) "
+                        + "FROM (SELECT v FROM drawn UNION ALL SELECT upper(v) FROM drawn UNION ALL SELECT ' ' || v FROM drawn) s")) {
+                    rs.next();
+                    assertTrue(rs.getLong(1) >= 3 * 26, kind + ": " + rs.getLong(1) + " inputs");
+                    assertEquals(0, rs.getLong(2), kind + " gave back its input");
+                }
+                s.execute("DROP TABLE drawn");
+            }
+            String range = Rules.expression(Rules.parse("v: randomInt(1, 3)").get("v"), "s", "v", "secret");
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE " + range + " = s.v), count(DISTINCT " + range
+                    + "), min(" + range + "::int), max(" + range + "::int) FROM (SELECT (1 + g % 3)::text AS v "
+                    + "FROM generate_series(1, 3000) g) s")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "randomInt gave back its input");
+                assertEquals(3, rs.getLong(2));
+                assertEquals(1, rs.getInt(3));
+                assertEquals(3, rs.getInt(4));
+            }
+            String nulls = Rules.expression(Rules.parse("v: name").get("v"), "s", "v", "secret");
+            try (ResultSet rs = s.executeQuery("SELECT " + nulls + " FROM (SELECT NULL::text AS v) s")) {
+                rs.next();
+                assertEquals(null, rs.getString(1), "NULL stays NULL");
+            }
+        } finally {
+            pg.dropDatabase(db);
+        }
+    }
 }

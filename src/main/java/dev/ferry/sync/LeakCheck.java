@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -26,6 +27,9 @@ public final class LeakCheck {
     /** A column whose source values show up in the target. */
     public record Leak(String table, String column, long rows) {
     }
+
+    /** Keys of leaking rows named per column, at most. */
+    private static final int KEYS_SHOWN = 5;
 
     private final DataSource source;
     private final DataSource target;
@@ -63,16 +67,27 @@ public final class LeakCheck {
                             t.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY ferry_pii FROM STDIN", in);
                         }
                         st.execute("ANALYZE ferry_pii");
-                        long found;
-                        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + plan.targetRows() + " t WHERE "
+                        long found = 0;
+                        List<String> keys = new ArrayList<>();
+                        // the count, and the first keys in key order: which rows to look at
+                        try (ResultSet rs = st.executeQuery("SELECT count(*) OVER (), " + (plan.keyed() ? plan.keyText("t")
+                                : "NULL::text") + " FROM " + plan.targetRows() + " t WHERE "
                                 + (rowWise ? "EXISTS (SELECT 1 FROM ferry_pii p WHERE p.k = " + plan.keyText("t")
                                         + " AND p.h = md5(t." + col + "::text))"
-                                        : "md5(t." + col + "::text) IN (SELECT h FROM ferry_pii)"))) {
-                            rs.next();
-                            found = rs.getLong(1);
+                                        : "md5(t." + col + "::text) IN (SELECT h FROM ferry_pii)")
+                                + (plan.keyed() ? " ORDER BY " + plan.spec().keyColumns().stream()
+                                        .map(k -> "t." + Sql.ident(k)).collect(Collectors.joining(", ")) : "") + " LIMIT " + KEYS_SHOWN)) {
+                            while (rs.next()) {
+                                found = rs.getLong(1);
+                                if (rs.getString(2) != null) {
+                                    keys.add(rs.getString(2));
+                                }
+                            }
                         }
                         out.printf("%-24s %-24s %-12s %s%n", plan.name(), rule.getKey(), rule.getValue().kind(),
-                                found == 0 ? "no source value found" : "LEAK: " + found + " row(s) hold a source value");
+                                found == 0 ? "no source value found" : "LEAK: " + found + " row(s) hold a source value"
+                                        + (keys.isEmpty() ? "" : " (key " + String.join(", ", keys)
+                                        + (found > keys.size() ? ", ..." : "") + ")") + "; " + advice(rule.getValue()));
                         if (found > 0) {
                             leaks.add(new Leak(plan.name(), rule.getKey(), found));
                         }
@@ -88,5 +103,15 @@ public final class LeakCheck {
             }
         }
         return leaks;
+    }
+
+    /** What to change when a rule's output holds source values. */
+    private static String advice(Rules.Rule rule) {
+        return switch (rule.kind()) {
+            case "mask", "template", "sql", "constant" -> "the " + rule.kind() + " rule lets source values through: use "
+                    + "email or hash (unique, never a source value), or null";
+            default -> "rows written before the rule was set keep their source values until the next sync; if it "
+                    + "persists after a sync, use hash";
+        };
     }
 }

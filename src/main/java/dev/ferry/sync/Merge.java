@@ -19,8 +19,8 @@ import dev.ferry.schema.Column;
  * <ul>
  * <li>insert: the target has no such key;</li>
  * <li>same: the target row already equals it; nothing is written;</li>
- * <li>update: the target row differs and has not changed since Ferry wrote it (or Ferry never did);</li>
- * <li>a conflict otherwise, settled by the table's strategy: sourceWins updates, targetWins keeps,
+ * <li>update: the target row differs and has not changed since Ferry wrote it;</li>
+ * <li>a conflict otherwise (changed since, or never written by Ferry: no stored hash), settled by the table's strategy: sourceWins updates, targetWins keeps,
  *     newestWins compares the newest column, manual keeps and records it in ferry.conflict.</li>
  * </ul>
  * Then the deletes (merge with deleteMissing: keys not staged; incremental with propagateDeletes: keys
@@ -78,8 +78,10 @@ public final class Merge {
                     .collect(Collectors.joining(", ")) + ")");
             // each row's hashes computed once: the staged row's, the target row's, and the one Ferry stored
             // (lt: the target row's hash in the stored hash's form, md5 for hashes stored by earlier versions)
+            // a target row Ferry never wrote (no stored hash) is development's own: the strategy decides, as
+            // for a row changed since Ferry wrote it (targetWins and manual keep it, as pgsync's --preserve)
             s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, lh, CASE WHEN NOT present "
-                    + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh IS NULL OR lh = lt THEN 'update' ELSE "
+                    + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh = lt THEN 'update' ELSE "
                     + conflictAction + " END AS action FROM (SELECT k, sh, th, present, lh, CASE WHEN lh IS NULL OR NOT "
                     + "present THEN NULL WHEN length(lh) = 32 THEN lth ELSE th END AS lt" + (newestColumns.isEmpty() ? ""
                     : ", sn, tn") + " FROM (SELECT " + plan.keyText("s") + " AS k, " + plan.rowHash("s")

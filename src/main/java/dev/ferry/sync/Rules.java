@@ -159,7 +159,7 @@ public final class Rules {
             case "null" -> "NULL::text";
             case "constant" -> Sql.literal(rule.argument().trim());
             case "email" -> "'user_' || substr(" + hmacHex("lower(trim(" + text + "))", secret) + ", 1, 16) || '@example.invalid'";
-            case "name" -> pick(FIRST, text, secret, 0) + " || ' ' || " + pick(LAST, text, secret, 7);
+            case "name" -> fullName(text, secret);
             case "firstname" -> pick(FIRST, text, secret, 0);
             case "lastname" -> pick(LAST, text, secret, 7);
             case "phone" -> "'+1-555-' || lpad((" + hashInt(text, secret) + " % 10000000)::text, 7, '0')";
@@ -170,7 +170,10 @@ public final class Rules {
                 r.matches();
                 long lo = Long.parseLong(r.group(1));
                 long span = Long.parseLong(r.group(2)) - lo + 1;
-                yield "(" + lo + " + " + hashInt(text, secret) + " % " + span + ")::text";
+                // never the row's own value: a drawn number equal to it moves on to the next in the range
+                yield "(SELECT (CASE WHEN v::text = trim(" + text + ") AND " + span + " > 1 THEN " + lo + " + (v - " + lo
+                        + " + 1) % " + span + " ELSE v END)::text FROM (SELECT " + lo + " + " + hashInt(text, secret) + " % "
+                        + span + " AS v) ferry_drawn)";
             }
             case "template" -> template(rule.argument(), alias);
             case "sql" -> "(" + rule.argument() + ")::text";
@@ -207,9 +210,26 @@ public final class Rules {
         return concat.append(")").toString();
     }
 
+    /**
+     * A name drawn from the list by the value's HMAC, never the value itself (case and spaces aside): a
+     * draw equal to it moves on to the next name, so a row never keeps its own name.
+     */
     private static String pick(String[] names, String text, String secret, int shift) {
-        return "(ARRAY[" + String.join(", ", java.util.Arrays.stream(names).map(Sql::literal).toList()) + "])[1 + ("
-                + hashInt(text, secret) + " >> " + shift + ") % " + names.length + "]";
+        return "(SELECT CASE WHEN lower(a[i]) = lower(trim(" + text + ")) THEN a[i % " + names.length + " + 1] ELSE a[i] END "
+                + "FROM (SELECT " + list(names) + " AS a, 1 + (" + hashInt(text, secret) + " >> " + shift + ") % "
+                + names.length + " AS i) ferry_drawn)";
+    }
+
+    /** First and last name drawn from one HMAC; never the value itself: then the next first name. */
+    private static String fullName(String text, String secret) {
+        return "(SELECT CASE WHEN lower(f[i] || ' ' || l[j]) = lower(trim(" + text + ")) THEN f[i % " + FIRST.length
+                + " + 1] ELSE f[i] END || ' ' || l[j] FROM (SELECT " + list(FIRST) + " AS f, " + list(LAST) + " AS l, 1 + (h >> 0) % "
+                + FIRST.length + " AS i, 1 + (h >> 7) % " + LAST.length + " AS j FROM (SELECT " + hashInt(text, secret)
+                + " AS h) ferry_hash) ferry_drawn)";
+    }
+
+    private static String list(String[] names) {
+        return "ARRAY[" + String.join(", ", java.util.Arrays.stream(names).map(Sql::literal).toList()) + "]";
     }
 
     /** A non-negative bigint from the value's HMAC (60 bits). */
