@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.SnapshotDataSource;
+import dev.ferry.log.Redactor;
 import dev.ferry.plan.RouteFileCheck;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.SyncRunner;
@@ -50,6 +51,9 @@ public final class FerryApp implements AutoCloseable {
      */
     public static FerryApp start(Path tablesDir, Map<String, String> overrides, boolean service, Map<String, Object> beans)
             throws Exception {
+        // secrets are masked in every log line from the first one: Camel logs resolved properties at DEBUG
+        Redactor.registerSecrets(System.getenv());
+        Redactor.registerSecrets(overrides);
         Path home = home();
         Path config = home.resolve("config/application.properties");
         if (!Files.isRegularFile(config)) {

@@ -83,6 +83,10 @@ public final class SyncJob {
 
     private final PrintStream err;
     private volatile SyncRunner running;
+    /** The outcome of the job, once it has one (the stop hook tells a committed run from an interrupted one). */
+    private volatile Outcome outcome;
+    /** Waiting for the user's answer on the terminal. */
+    private volatile boolean asking;
     private final BufferedReader in;
     private final boolean terminal;
 
@@ -107,8 +111,9 @@ public final class SyncJob {
             app.close();
             return fail(ExitCodes.USAGE, e.getMessage(), e, options);
         }
-        // SIGTERM / Ctrl+C: the batch in flight commits or rolls back whole, the run is recorded as
-        // INTERRUPTED, the pools close; then the JVM exits (143 / 130)
+        // SIGTERM / Ctrl+C: the batch in flight commits or rolls back whole, a read waiting in the source and
+        // an apply that has not sent its COMMIT are cancelled, the run is recorded as INTERRUPTED, the pools
+        // close; then the JVM exits (143 / 130). A run whose apply had committed exits as it ended (0).
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             SyncRunner runner = running;
@@ -116,15 +121,31 @@ public final class SyncJob {
                 err.println("ferry: stopping after the batch in flight...");
                 runner.stopCurrent();
             }
+            if (asking) {
+                return; // waiting for an answer on the terminal: nothing was written
+            }
             try {
-                finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+                if (!finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    return;
+                }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
+                return;
+            }
+            Outcome done = outcome;
+            if (done != null && done.run() != null && (done.run().status() == Run.Status.SUCCESS
+                    || done.run().status() == Run.Status.PARTIAL)) {
+                // the signal came after the apply committed: the run is not interrupted, and says so
+                err.println("ferry: the apply had committed when the signal came: the run finished "
+                        + done.run().status() + " despite the signal");
+                err.flush();
+                Runtime.getRuntime().halt(done.exitCode());
             }
         }, "ferry-graceful-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return execute(app, options);
+            outcome = execute(app, options);
+            return outcome;
         } finally {
             app.close();
             finished.countDown();
@@ -157,6 +178,7 @@ public final class SyncJob {
     public Outcome execute(FerryApp app, Options options) {
         Progress progress = new Progress(err);
         SyncRunner runner = app.runner(progress);
+        running = runner; // a stop cancels the plan's reads too
         try {
             Map<String, TableSpec> all = runner.tables();
             List<TableSpec> specs = options.failedOnly ? failedInLastRun(app, all) : select(all, options);
@@ -176,7 +198,6 @@ public final class SyncJob {
                 return new Outcome(ExitCodes.SUCCESS, null, plan);
             }
             confirm(app, plans, owner, options);
-            running = runner;
             Object ownerId = owner.map(OwnerResolver.User::id).orElse(null);
             Run run = runner.run(options.runId != null
                     ? new Run(options.runId, options.trigger, options.who, ownerId, plans)
@@ -202,6 +223,9 @@ public final class SyncJob {
         } catch (PlanException e) {
             return fail(ExitCodes.FAILED, "FAILED before any row was written: " + e.getMessage(), e, options);
         } catch (SQLException | IOException | RuntimeException e) {
+            if (runner.stopRequested()) {
+                return fail(ExitCodes.FAILED, "stopped before the run began: nothing was written", e, options);
+            }
             return fail(ExitCodes.FAILED, "FAILED: " + SqlErrors.message(e), e, options);
         }
     }
@@ -401,11 +425,14 @@ public final class SyncJob {
     }
 
     private String readLine() throws UsageException {
+        asking = true;
         try {
             String line = in.readLine();
             return line == null ? "" : line;
         } catch (IOException e) {
             throw new UsageException("cannot read the answer: " + e.getMessage());
+        } finally {
+            asking = false;
         }
     }
 

@@ -7,13 +7,12 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.datasource.DelegatingDataSource;
-
 /**
  * The source pool as seen by a run: while a snapshot is open, every connection handed out reads in
- * that one snapshot (REPEATABLE READ, SET TRANSACTION SNAPSHOT), so parent and child tables agree.
+ * that one snapshot (REPEATABLE READ, SET TRANSACTION SNAPSHOT), so parent and child tables agree. A
+ * stop cancels the statements of the connections it handed out ({@link #cancelStatements()}).
  */
-public final class SnapshotDataSource extends DelegatingDataSource {
+public final class SnapshotDataSource extends CancellableDataSource {
 
     private volatile String snapshotId;
     private Connection holder;
@@ -72,7 +71,7 @@ public final class SnapshotDataSource extends DelegatingDataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection c = obtainTargetDataSource().getConnection();
+        Connection c = track(obtainTargetDataSource().getConnection());
         String id = snapshotId;
         if (id != null) {
             try {

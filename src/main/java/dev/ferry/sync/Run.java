@@ -29,6 +29,10 @@ public final class Run {
     private volatile String error;
     private volatile int snapshots = 1;
     private volatile boolean stopRequested;
+    /** Guards the apply's commit against a stop: the stop either cancels the apply or comes after its COMMIT. */
+    private final Object commitGate = new Object();
+    private java.sql.Connection applying;
+    private volatile Object sentForCommit;
 
     /** A run of these plans, in order, with a new id. */
     public Run(String trigger, String who, Object ownerId, List<TablePlan> plans) {
@@ -105,9 +109,53 @@ public final class Run {
         return error;
     }
 
-    /** Asks the run to stop after the batch in flight (SIGTERM, Ctrl+C, JMX cancel). */
+    /**
+     * Asks the run to stop after the batch in flight (SIGTERM, Ctrl+C, JMX cancel); an apply that has not
+     * sent its COMMIT yet is cancelled and rolls back.
+     */
     public void requestStop() {
-        stopRequested = true;
+        synchronized (commitGate) {
+            stopRequested = true;
+            if (applying != null) {
+                try {
+                    applying.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+                } catch (java.sql.SQLException | RuntimeException ignored) {
+                    // the connection is gone: the apply fails anyway, or checks the stop before its commit
+                }
+            }
+        }
+    }
+
+    /** The apply's transaction runs on this connection: a stop cancels its statement until the commit is sent. */
+    void applying(java.sql.Connection connection) {
+        synchronized (commitGate) {
+            applying = connection;
+        }
+    }
+
+    /**
+     * Called right before the apply sends COMMIT, with what it applied: false when the run was asked to
+     * stop (the apply rolls back instead). A redelivered apply finds it in {@link #sentForCommit()}.
+     */
+    boolean mayCommit(Object applied) {
+        synchronized (commitGate) {
+            applying = null;
+            if (stopRequested) {
+                return false;
+            }
+            sentForCommit = applied;
+            return true;
+        }
+    }
+
+    /** What an attempt of the apply had applied when it sent COMMIT (its reply may have been lost), or null. */
+    Object sentForCommit() {
+        return sentForCommit;
+    }
+
+    /** The COMMIT sent was answered: it failed, so a redelivery applies again. */
+    void commitFailed() {
+        sentForCommit = null;
     }
 
     /** Whether the run was asked to stop. */

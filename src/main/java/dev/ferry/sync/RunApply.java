@@ -57,10 +57,20 @@ public final class RunApply {
 
     /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
     public Map<String, Applied> apply(Run run, List<TablePlan> plans) throws SQLException,
-            TableSync.VerificationException, ForeignKeyBrokenException {
+            TableSync.VerificationException, ForeignKeyBrokenException, TableSync.RunInterruptedException {
+        @SuppressWarnings("unchecked")
+        Map<String, Applied> sent = (Map<String, Applied>) run.sentForCommit();
+        if (sent != null) {
+            // a redelivery after a COMMIT whose reply was lost: it committed if it took the checkpoints with it
+            if (!checkpointsLeft(plans)) {
+                return sent;
+            }
+            run.commitFailed();
+        }
         Map<String, Applied> out = new LinkedHashMap<>();
         Verifier verifier = new Verifier(source, target);
         try (Connection c = target.getConnection()) {
+            run.applying(c);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 Map<Long, TablePlan> byOid = new LinkedHashMap<>();
@@ -129,15 +139,51 @@ public final class RunApply {
                     discardStaging(c, plan);
                     s.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
                 }
+                if (!run.mayCommit(out)) {
+                    throw new TableSync.RunInterruptedException("the run was stopped before the apply committed; "
+                            + "nothing was applied");
+                }
                 c.commit();
-            } catch (SQLException | RuntimeException | ForeignKeyBrokenException e) {
-                c.rollback(); // never let the autocommit switch below commit half an apply
+            } catch (SQLException | RuntimeException | ForeignKeyBrokenException | TableSync.RunInterruptedException e) {
+                rollback(c, e); // never let the autocommit switch below commit half an apply
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                run.applying(null);
+                if (!c.isClosed()) {
+                    try {
+                        c.setAutoCommit(true);
+                    } catch (SQLException e) {
+                        // a connection broken meanwhile: the pool evicts it, and the failure is already on its way
+                    }
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * Rolls the apply back after {@code failure}; when the connection is gone (terminated, say) the server
+     * has rolled it back already, and the rollback's own error must not hide the failure (whose SQLState
+     * decides whether the apply is redelivered).
+     */
+    private static void rollback(Connection c, Exception failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Whether any of these tables still has its checkpoint (an apply that committed removed them all). */
+    private boolean checkpointsLeft(List<TablePlan> plans) throws SQLException {
+        try (Connection c = target.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ferry.checkpoint WHERE table_name = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", plans.stream().map(TablePlan::name).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
     }
 
     /** The source side: computed while staging when no row was set aside, else now, less the rows set aside. */

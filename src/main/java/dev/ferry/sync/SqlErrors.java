@@ -16,13 +16,17 @@ public final class SqlErrors {
     private SqlErrors() {
     }
 
-    /** Whether a retry in a new transaction may succeed: connection loss, serialization, deadlock, lock, shutdown. */
+    /**
+     * Whether a retry in a new transaction may succeed: connection loss (08*, including pgjdbc's 08003 "This
+     * connection has been closed." and HikariCP's "Connection is closed", which has no SQLState), serialization,
+     * deadlock, lock, shutdown.
+     */
     public static boolean isTransient(Throwable failure) {
         String state = sqlState(failure);
         if (state != null) {
             return state.startsWith("08") || TRANSIENT.contains(state);
         }
-        return hikariTimeout(failure);
+        return hikariTimeout(failure) || hikariClosed(failure);
     }
 
     /** Whether retrying cannot help: the target rejects the data itself (constraint, type, value). */
@@ -61,17 +65,36 @@ public final class SqlErrors {
     }
 
     /**
-     * The message without row values PostgreSQL may quote in it: the Detail/Where/Position parts, and
-     * the quoted input of "invalid input syntax" style messages. Constraint and column names stay.
+     * The message without the row values PostgreSQL may quote in it, whatever its SQLState: the Detail,
+     * Where, Position and Hint parts; a quoted literal after a colon ({@code invalid input value for enum
+     * "Mood": "ecstatic"}, {@code date/time field value out of range: "..."}, {@code malformed array literal:
+     * "..."}) and everything after it; {@code value "..."}, {@code at or near "..."}, a message that starts
+     * with a quoted value ({@code "1e999" is out of range ...}); {@code Key (a)=(...)}; {@code Failing row
+     * contains (...)}; byte sequences ({@code 0xe2 0x82}). Constraint, column, table and type names stay.
      */
     public static String withoutValues(String message) {
         if (message == null) {
             return null;
         }
-        String out = message.replaceAll("(?s)\\s*(Detail|Where|Position|Hint):.*$", "");
-        out = out.replaceAll("(invalid input (syntax|value) for (type|enum) [\\w .()\\[\\]]+): \".*\"", "$1: (value removed)");
-        out = out.replaceAll("(?s)Failing row contains \\(.*\\)", "Failing row contains (values removed)");
+        String out = message.replaceAll("(?s)\\s*(Detail|Where|Position|Hint|Internal Query|Internal Position):.*$", "");
+        out = out.replaceAll("(?s)Failing row contains \\(.*", "Failing row contains (values removed)");
+        out = out.replaceAll("(?s)Key \\(([^)]*)\\)=\\(.*", "Key ($1)=(values removed)");
+        out = out.replaceAll("(?s): \"(.*)$", ": (value removed)");
+        out = out.replaceAll("(?s)^\"[^\"]*\"( is )", "(value removed)$1");
+        out = out.replaceAll("\\b(value|near|zone|unit|parameter value) \"[^\"]*\"", "$1 (value removed)");
+        out = out.replaceAll("0x[0-9a-fA-F]{2}( 0x[0-9a-fA-F]{2})*", "(bytes removed)");
         return out;
+    }
+
+    /** HikariCP's answer on a connection it has evicted after a fatal error (a terminated backend, say). */
+    private static boolean hikariClosed(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
+            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hikariTimeout(Throwable failure) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.ferry.db.CancellableDataSource;
 import dev.ferry.db.SnapshotDataSource;
 import dev.ferry.log.Redactor;
 import dev.ferry.schema.SchemaIntrospector;
@@ -30,7 +31,7 @@ import org.apache.camel.support.DefaultExchange;
 public final class SyncRunner {
 
     private final CamelContext camel;
-    private final DataSource sourcePool;
+    private final CancellableDataSource sourcePool;
     private final SnapshotDataSource snapshot;
     private final DataSource target;
     private final RunLedger ledger;
@@ -38,6 +39,7 @@ public final class SyncRunner {
     private final int tableAttempts;
     private final int parallelTables;
     private volatile Run current;
+    private volatile boolean stopRequested;
 
     /** A runner over the routes of this Camel context and its pools. */
     public SyncRunner(CamelContext camel, DataSource sourcePool, SnapshotDataSource snapshot, DataSource target,
@@ -45,7 +47,8 @@ public final class SyncRunner {
         this.tableAttempts = Math.max(1, tableAttempts);
         this.parallelTables = Math.max(1, parallelTables);
         this.camel = camel;
-        this.sourcePool = sourcePool;
+        // the plan's catalogue reads too can be cancelled by a stop
+        this.sourcePool = new CancellableDataSource(sourcePool);
         this.snapshot = snapshot;
         this.target = target;
         this.ledger = new RunLedger(target);
@@ -190,12 +193,24 @@ public final class SyncRunner {
         return current;
     }
 
-    /** Asks the run in progress (if any) to stop after its batch in flight. */
+    /**
+     * Asks the run in progress (if any) to stop after its batch in flight, and cancels every statement
+     * running in the source (a read waiting for a lock in production ends now) and the apply unless it
+     * has sent its COMMIT. Staging batches are not cancelled: the one in flight commits or rolls back whole.
+     */
     public void stopCurrent() {
+        stopRequested = true;
         Run run = current;
         if (run != null) {
             run.requestStop();
         }
+        sourcePool.cancelStatements();
+        snapshot.cancelStatements();
+    }
+
+    /** Whether {@link #stopCurrent()} was called (also before the run began: while planning, say). */
+    public boolean stopRequested() {
+        return stopRequested;
     }
 
     /**
@@ -248,6 +263,9 @@ public final class SyncRunner {
         ledger.interruptAbandoned();
         ledger.begin(run);
         current = run;
+        if (stopRequested) {
+            run.requestStop(); // the stop came while the run was starting
+        }
         Run.Status outcome = Run.Status.SUCCESS;
         String firstError = null;
         try {
@@ -275,11 +293,20 @@ public final class SyncRunner {
                         outcome = Run.Status.FAILED;
                     }
                 }
-                if (outcome == Run.Status.SUCCESS) {
+                if (outcome == Run.Status.SUCCESS && run.stopRequested()) {
+                    // stopped during the last batch: the staged tables wait for the next run's apply
+                    outcome = Run.Status.INTERRUPTED;
+                    firstError = "interrupted before the apply; the next run applies the staged tables";
+                } else if (outcome == Run.Status.SUCCESS) {
                     Exchange exchange = new DefaultExchange(camel);
                     exchange.setProperty(Run.PROPERTY, run);
                     producer.send("direct:ferry-apply", exchange);
-                    if (exchange.getException() != null) {
+                    if (exchange.getException() != null && run.stopRequested()) {
+                        // cancelled, or refused to commit: rolled back whole
+                        outcome = Run.Status.INTERRUPTED;
+                        firstError = "interrupted during the apply, which rolled back; the next run applies the "
+                                + "staged tables";
+                    } else if (exchange.getException() != null) {
                         String message = Redactor.redact(SqlErrors.message(exchange.getException()));
                         outcome = Run.Status.FAILED;
                         firstError = "apply: " + message;

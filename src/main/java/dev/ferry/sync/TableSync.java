@@ -372,8 +372,12 @@ public final class TableSync {
      * Applies every staged table of the run to the target in one verified transaction (see {@link RunApply}):
      * until it commits the development database is untouched; any failure rolls all of it back.
      */
-    public void apply(Exchange exchange) throws SQLException, VerificationException, RunApply.ForeignKeyBrokenException {
+    public void apply(Exchange exchange) throws SQLException, VerificationException, RunApply.ForeignKeyBrokenException,
+            RunInterruptedException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+        if (run.stopRequested()) {
+            throw new RunInterruptedException("the run was stopped before the apply; nothing was applied");
+        }
         List<TablePlan> plans = run.plans().stream()
                 .filter(p -> run.result(p.name()).status() == TableResult.Status.STAGED).toList();
         if (plans.isEmpty()) {
