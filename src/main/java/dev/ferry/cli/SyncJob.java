@@ -26,6 +26,7 @@ import dev.ferry.ops.Alerts;
 import dev.ferry.ops.FerryMetrics;
 import dev.ferry.ops.SafetyChecks;
 import dev.ferry.sync.DryRun;
+import dev.ferry.sync.Hazards;
 import dev.ferry.sync.OwnerResolver;
 import dev.ferry.sync.PlanException;
 import dev.ferry.sync.Progress;
@@ -192,6 +193,7 @@ public final class SyncJob {
             List<TablePlan> plans = runner.plan(specs);
             sourceReadOnly(app, plans);
             Optional<OwnerResolver.User> owner = owner(app, plans, options);
+            hazards(app, plans, owner);
             if (options.dryRun) {
                 String plan = dryRun(app, plans, owner);
                 err.print(plan);
@@ -218,6 +220,8 @@ public final class SyncJob {
             return fail(ExitCodes.USAGE, "refused: " + e.getMessage(), e, options);
         } catch (UsageException e) {
             return fail(ExitCodes.USAGE, e.getMessage(), e, options);
+        } catch (Hazards.Hazard e) {
+            return fail(ExitCodes.USAGE, "refused: " + e.getMessage(), e, options);
         } catch (UserSqlException e) {
             return fail(ExitCodes.USAGE, e.getMessage(), e, options);
         } catch (PlanException e) {
@@ -345,6 +349,24 @@ public final class SyncJob {
             throw new Unreachable("cannot connect to the " + role + " database " + Redactor.redact(url) + ": "
                     + SqlErrors.message(e) + " (check FERRY_" + role.toUpperCase() + "_URL, _USER and _PASSWORD)", e);
         }
+    }
+
+    /**
+     * What the planned run would break in development (the owner deleted or replaced, rows of a table
+     * outside the run orphaned), refused before anything is read; the dry run shows the same refusal.
+     */
+    private static void hazards(FerryApp app, List<TablePlan> plans, Optional<OwnerResolver.User> owner)
+            throws SQLException, PlanException {
+        List<String> found = new ArrayList<>();
+        Optional<TablePlan> owned = plans.stream().filter(p -> p.spec().hasOwner()).findFirst();
+        if (owner.isPresent() && owned.isPresent()) {
+            OwnerResolver users = OwnerResolver.forOwnerColumn(app.target(), owned.get().name(),
+                    owned.get().spec().ownerColumn(), app.property("ferry.owner.email-column"));
+            Hazards.owner(app.source(), plans, users.users(), users.idColumn(), users.emailColumn(), owner.get())
+                    .ifPresent(found::add);
+        }
+        found.addAll(Hazards.orphans(app.source(), app.target(), plans));
+        Hazards.refuse(found);
     }
 
     private Optional<OwnerResolver.User> owner(FerryApp app, List<TablePlan> plans, Options options)

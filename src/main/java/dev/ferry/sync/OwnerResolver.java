@@ -26,14 +26,16 @@ public final class OwnerResolver {
     }
 
     private final DataSource target;
+    private final TableInfo users;
     private final String table;
     private final String idColumn;
     private final String emailColumn;
     private final boolean hasName;
 
-    private OwnerResolver(DataSource target, String table, String idColumn, String emailColumn, boolean hasName) {
+    private OwnerResolver(DataSource target, TableInfo users, String idColumn, String emailColumn, boolean hasName) {
         this.target = target;
-        this.table = table;
+        this.users = users;
+        this.table = Sql.qualified(users.schema(), users.name());
         this.idColumn = idColumn;
         this.emailColumn = emailColumn;
         this.hasName = hasName;
@@ -55,8 +57,22 @@ public final class OwnerResolver {
             throw new PlanException("users table " + info.displayName() + " has no column " + emailColumn
                     + ": set ferry.owner.email-column");
         }
-        return new OwnerResolver(target, Sql.qualified(info.schema(), info.name()), id, emailColumn,
-                info.column("name").isPresent());
+        return new OwnerResolver(target, info, id, emailColumn, info.column("name").isPresent());
+    }
+
+    /** The users table. */
+    public TableInfo users() {
+        return users;
+    }
+
+    /** Its id column, which owner columns hold. */
+    public String idColumn() {
+        return idColumn;
+    }
+
+    /** The column an owner email is matched in. */
+    public String emailColumn() {
+        return emailColumn;
     }
 
     /** The user with this id, if any. */

@@ -111,6 +111,11 @@ public final class TablePlan {
             }
             columns.add(tc.get());
         }
+        if (columns.isEmpty()) {
+            throw new Hazards.Hazard(t + ": the source and target tables share no column (source: " + names(source)
+                    + "; target: " + names(target) + "), so every row would be rejected: align the target's columns "
+                    + "with the source's (pg_dump --schema-only -t " + t + ") or fix 'table' in its route file");
+        }
         List<String> key = spec.keyColumns();
         String pkText = source.primaryKey().isEmpty() ? "none" : String.join(", ", source.primaryKey());
         for (String k : key) {
@@ -776,5 +781,10 @@ public final class TablePlan {
                         + (where.isEmpty() ? "" : " WHERE " + where.get(0)));
         // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,
         // and every rewritten value was resolved through the map or set aside)
+    }
+
+    private static String names(TableInfo table) {
+        String all = table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+        return all.length() > 120 ? all.substring(0, 117) + "..." : all;
     }
 }
