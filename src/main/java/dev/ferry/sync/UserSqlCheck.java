@@ -77,7 +77,10 @@ final class UserSqlCheck {
                         if (!aboutTheFragment(e)) {
                             throw e;
                         }
-                        String why = SqlErrors.withoutValues(SqlErrors.message(e)).replaceFirst("^ERROR: ", "");
+                        // Parse and Describe read no row: what the error quotes is the fragment's own text, which
+                        // the user needs to see (only the position and hint lines go)
+                        String why = SqlErrors.message(e).replaceAll("(?s)\\s*(Detail|Where|Position|Hint):.*$", "")
+                                .replaceFirst("^ERROR: ", "");
                         throw refused(f, "PostgreSQL does not take it as one expression over " + f.plan().name()
                                 + "'s rows: " + why);
                     }
