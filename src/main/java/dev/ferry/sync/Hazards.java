@@ -152,7 +152,9 @@ public final class Hazards {
                 + "CASE WHEN cardinality(c.conkey) = 1 THEN (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid "
                 + "AND attnum = c.conkey[1]) END, CASE WHEN cardinality(c.confkey) = 1 THEN (SELECT attname FROM "
                 + "pg_attribute WHERE attrelid = c.confrelid AND attnum = c.confkey[1]) END FROM pg_constraint c "
-                + "WHERE c.contype = 'f' AND c.confrelid = ?::regclass AND c.conrelid <> c.confrelid ORDER BY 2, 3")) {
+                + "WHERE c.contype = 'f' AND c.confrelid = ?::regclass AND c.conrelid <> c.confrelid "
+                // a partition's copy of its parent's foreign key is the parent's: the parent is what a run names
+                + "AND c.conparentid = 0 ORDER BY 2, 3")) {
             ps.setString(1, parent);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
