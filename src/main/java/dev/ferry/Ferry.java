@@ -36,6 +36,11 @@ public final class Ferry implements Runnable {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        String format = System.getenv("FERRY_LOG_FORMAT");
+        if (format != null && !format.isBlank() && !format.equals("text") && !format.equals("json")) {
+            System.err.println("FERRY_LOG_FORMAT is '" + format + "': use text (the default) or json");
+            System.exit(2);
+        }
         System.exit(execute(args));
     }
 

@@ -98,6 +98,51 @@ class LauncherIT {
     }
 
     @Test
+    void should_log_time_zone_and_run_id_in_text_or_json() throws Exception {
+        try (SyncFixture f = new SyncFixture("logformat", 100)) {
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
+                    "FERRY_SOURCE_URL", f.pg.url(f.production), "FERRY_SOURCE_USER", f.pg.user(),
+                    "FERRY_SOURCE_PASSWORD", f.pg.password(),
+                    "FERRY_TARGET_URL", f.pg.url(f.development), "FERRY_TARGET_USER", f.pg.user(),
+                    "FERRY_TARGET_PASSWORD", f.pg.password(), "FERRY_LOG_LEVEL", "DEBUG"));
+            Path report = SyncFixture.tempFile("run.json");
+            env.put("FERRY_LOG_FORMAT", "json");
+            Result json = ferry(env, "sync", "--yes", "--owner-email", "bob@dev.example", "--report", report.toString());
+            assertEquals(0, json.code(), json.output());
+            String runId = new ObjectMapper().readTree(Files.readString(report)).get("runId").asText();
+            ObjectMapper mapper = new ObjectMapper();
+            int logged = 0;
+            int withRun = 0;
+            for (String line : json.output().split("\n")) {
+                if (!line.startsWith("{")) {
+                    continue; // progress and the summary are plain lines
+                }
+                JsonNode event = mapper.readTree(line);
+                assertTrue(event.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)"),
+                        line);
+                assertTrue(event.has("level") && event.has("logger") && event.has("message"), line);
+                logged++;
+                if (event.has("runId")) {
+                    assertEquals(runId, event.get("runId").asText(), line);
+                    withRun++;
+                }
+            }
+            assertTrue(logged > 0 && withRun > 0, "log events: " + logged + ", with the run id: " + withRun);
+
+            env.put("FERRY_LOG_FORMAT", "text");
+            Result text = ferry(env, "sync", "--yes", "--owner-email", "bob@dev.example");
+            assertEquals(0, text.code(), text.output());
+            assertTrue(text.output().matches("(?s).*\\n\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (Z|[+-]\\d\\d:\\d\\d) DEBUG "
+                    + "run=[0-9a-f-]{36} .*"), text.output());
+
+            env.put("FERRY_LOG_FORMAT", "xml");
+            Result bad = ferry(env, "sync", "--yes");
+            assertEquals(2, bad.code(), bad.output());
+            assertTrue(bad.output().contains("FERRY_LOG_FORMAT is 'xml': use text (the default) or json"), bad.output());
+        }
+    }
+
+    @Test
     void should_sync_through_the_launcher_with_environment_configuration() throws Exception {
         try (SyncFixture f = new SyncFixture("launcher", 3_000)) {
             Map<String, String> env = Map.of(

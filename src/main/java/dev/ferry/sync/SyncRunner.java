@@ -249,9 +249,12 @@ public final class SyncRunner {
                     run.requestStop();
                 }
             }, 5, 5, TimeUnit.SECONDS);
+            // every log line of the run carries its id (the table workers set it too)
+            org.slf4j.MDC.put("runId", run.id());
             try {
                 return runLocked(run);
             } finally {
+                org.slf4j.MDC.remove("runId");
                 watchdog.shutdownNow();
             }
         }
@@ -370,6 +373,7 @@ public final class SyncRunner {
             List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 workers.add(pool.submit(() -> {
+                    org.slf4j.MDC.put("runId", run.id());
                     TablePlan plan;
                     while ((plan = queue.poll()) != null) {
                         if (!failures.isEmpty() || run.stopRequested()) {
