@@ -57,7 +57,7 @@ public final class RunApply {
 
     /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
     public Map<String, Applied> apply(Run run, List<TablePlan> plans) throws SQLException,
-            TableSync.VerificationException, ForeignKeyBrokenException {
+            TableSync.VerificationException, ForeignKeyBrokenException, DeadLetterStore.TooManyDeadLettersException {
         Map<String, Applied> out = new LinkedHashMap<>();
         Verifier verifier = new Verifier(source, target);
         try (Connection c = target.getConnection()) {
@@ -74,6 +74,7 @@ public final class RunApply {
                 Map<String, Long> setAside = new LinkedHashMap<>();
                 plans.forEach(p -> setAside.put(p.name(), 0L));
                 IdRemap.apply(c, run.id(), plans, stagingIds).forEach((t, n) -> setAside.merge(t, n, Long::sum));
+                checkDeadLetterLimits(c, run, plans, stagingIds);
                 Writes w;
                 Savepoint optimistic = c.setSavepoint();
                 try {
@@ -87,6 +88,7 @@ public final class RunApply {
                     // a row breaks a constraint: undo, set the offenders aside set-based, write again
                     c.rollback(optimistic);
                     check(c, run, plans, byOid, fks, stagingIds, setAside);
+                    checkDeadLetterLimits(c, run, plans, stagingIds);
                     w = write(c, run, plans, byOid, fks, stagingIds, true, swap);
                 }
                 Map<String, Long> written = w.written;
@@ -130,7 +132,8 @@ public final class RunApply {
                     s.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException | ForeignKeyBrokenException e) {
+            } catch (SQLException | RuntimeException | ForeignKeyBrokenException
+                     | DeadLetterStore.TooManyDeadLettersException e) {
                 c.rollback(); // never let the autocommit switch below commit half an apply
                 throw e;
             } finally {
@@ -138,6 +141,18 @@ public final class RunApply {
             }
         }
         return out;
+    }
+
+    /**
+     * Fails the apply (nothing of it is kept) when a table's dead letters, with those the apply has set aside
+     * so far, pass its maxDeadLetters.
+     */
+    private static void checkDeadLetterLimits(Connection c, Run run, List<TablePlan> plans, Map<String, String> stagingIds)
+            throws SQLException, DeadLetterStore.TooManyDeadLettersException {
+        for (TablePlan plan : plans) {
+            TableResult result = run.result(plan.name());
+            DeadLetterStore.checkLimit(c, plan, stagingIds.get(plan.name()), result.read() + result.resumed(), true);
+        }
     }
 
     /** The source side: computed while staging when no row was set aside, else now, less the rows set aside. */

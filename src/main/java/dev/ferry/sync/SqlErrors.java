@@ -25,9 +25,15 @@ public final class SqlErrors {
         return hikariTimeout(failure);
     }
 
-    /** Whether retrying cannot help: the target rejects the data itself (constraint, type, value). */
-    public static boolean isPermanent(Throwable failure) {
-        return !isTransient(failure);
+    /**
+     * Whether the target rejects a row itself, so that the row, and only it, goes to the dead letters:
+     * SQLState class 22 (data exception: a value the column's type cannot take) or 23 (integrity
+     * constraint violation). Any other permanent error (a missing privilege, a full disk, out of memory,
+     * a server fault) is about the database, not the row: it fails the table and development stays as it was.
+     */
+    public static boolean isAboutRow(Throwable failure) {
+        String state = sqlState(failure);
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /** The first SQLState found walking causes and next-exceptions, or null. */
