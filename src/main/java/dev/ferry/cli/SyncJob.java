@@ -148,7 +148,12 @@ public final class SyncJob {
         Progress progress = new Progress(err);
         SyncRunner runner = app.runner(progress);
         try {
-            Map<String, TableSpec> all = runner.tables();
+            Map<String, TableSpec> all;
+            try {
+                all = runner.tables();
+            } catch (IllegalArgumentException e) { // a template parameter a route file gives a wrong value
+                return fail(ExitCodes.USAGE, e.getMessage(), e, options);
+            }
             List<TableSpec> specs = options.failedOnly ? failedInLastRun(app, all) : select(all, options);
             if (specs.isEmpty()) {
                 err.println("nothing to run: every table of the last run ended SUCCESS");
