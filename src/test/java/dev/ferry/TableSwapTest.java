@@ -212,9 +212,9 @@ class TableSwapTest {
             String shelfOid = query(target, "SELECT 'shelf'::regclass::oid");
             assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
             assertEquals(Cli.digest(pg, source, "item"), Cli.digest(pg, target, "item"));
+            assertEquals(before, query(target, where), "every table and index where it was");
             assertNotEquals(itemOid, query(target, "SELECT 'item'::regclass::oid"), "item was swapped in");
             assertNotEquals(shelfOid, query(target, "SELECT 'shelf'::regclass::oid"), "shelf was swapped in");
-            assertEquals(before, query(target, where), "every table and index where it was");
         } finally {
             pg.dropDatabase(target);
             try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
