@@ -182,7 +182,7 @@ class TableSwapTest {
     }
 
     @Test
-    void should_keep_each_table_and_index_in_its_tablespace_when_swapped() throws Exception {
+    void should_keep_each_table_and_index_in_its_tablespace_when_swapped_or_bulk_loaded() throws Exception {
         Path dir = Files.createTempDirectory("ferry-tablespace");
         try {
             Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
@@ -201,17 +201,24 @@ class TableSwapTest {
                 s.execute("DELETE FROM review; ALTER TABLE item SET TABLESPACE " + tablespace + "; ALTER INDEX item_title_lower "
                         + "SET TABLESPACE " + tablespace + "; ALTER DATABASE " + target + " SET default_tablespace = " + tablespace);
             }
+            try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+                // enough rows that viewed (a view depends on it: loaded in place) is loaded without its indexes
+                s.execute("INSERT INTO viewed SELECT g, 'v' || g FROM generate_series(101, 10100) g");
+            }
             String where = "SELECT string_agg(c.relname || ' ' || coalesce(t.spcname, 'database default'), ', ' ORDER BY "
                     + "c.relname) FROM pg_class c LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace "
-                    + "WHERE c.relname IN ('shelf', 'shelf_pkey', 'item', 'item_pkey', 'item_code_key', 'item_title_lower') "
+                    + "WHERE c.relname IN ('shelf', 'shelf_pkey', 'item', 'item_pkey', 'item_code_key', 'item_title_lower', "
+                    + "'viewed', 'viewed_pkey') "
                     + "AND c.relnamespace = 'public'::regnamespace";
             String before = query(target, where);
             assertEquals("item " + tablespace + ", item_code_key database default, item_pkey database default, "
-                    + "item_title_lower " + tablespace + ", shelf database default, shelf_pkey database default", before);
+                    + "item_title_lower " + tablespace + ", shelf database default, shelf_pkey database default, "
+                    + "viewed database default, viewed_pkey database default", before);
             String itemOid = query(target, "SELECT 'item'::regclass::oid");
             String shelfOid = query(target, "SELECT 'shelf'::regclass::oid");
             assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
             assertEquals(Cli.digest(pg, source, "item"), Cli.digest(pg, target, "item"));
+            assertEquals(Cli.digest(pg, source, "viewed"), Cli.digest(pg, target, "viewed"));
             assertEquals(before, query(target, where), "every table and index where it was");
             assertNotEquals(itemOid, query(target, "SELECT 'item'::regclass::oid"), "item was swapped in");
             assertNotEquals(shelfOid, query(target, "SELECT 'shelf'::regclass::oid"), "shelf was swapped in");

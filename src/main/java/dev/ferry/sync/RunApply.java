@@ -177,14 +177,16 @@ public final class RunApply {
 
     /**
      * Drops the indexes of an ordinary table (no partitions, no inheritance) and the primary key, unique and
-     * exclusion constraints they back; returns the statements that build them again. Their foreign keys
-     * were dropped already.
+     * exclusion constraints they back; returns the statements that build them again, each in the tablespace
+     * it was in (whatever default_tablespace says). Their foreign keys were dropped already.
      */
     private static List<String> dropIndexes(Connection c, TablePlan plan) throws SQLException {
         List<String> drop = new ArrayList<>();
         List<String> rebuild = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, pg_get_constraintdef(k.oid), "
-                + "pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(ic.relname) "
+                + "pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(ic.relname), "
+                + "format('SELECT set_config(''default_tablespace'', %L, true)', coalesce((SELECT s.spcname FROM "
+                + "pg_tablespace s WHERE s.oid = ic.reltablespace), '')) "
                 + "FROM pg_class t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid "
                 + "JOIN pg_namespace n ON n.oid = ic.relnamespace LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid "
                 + "AND k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x') WHERE t.oid = ?::regclass AND t.relkind = 'r' "
@@ -193,6 +195,7 @@ public final class RunApply {
             ps.setString(1, plan.targetTable());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rebuild.add(rs.getString(5));
                     if (rs.getString(1) != null) {
                         drop.add("ALTER TABLE " + plan.targetTable() + " DROP CONSTRAINT " + Sql.ident(rs.getString(1)));
                         rebuild.add("ALTER TABLE " + plan.targetTable() + " ADD CONSTRAINT " + Sql.ident(rs.getString(1))
@@ -202,6 +205,13 @@ public final class RunApply {
                         rebuild.add(rs.getString(3));
                     }
                 }
+            }
+        }
+        if (!rebuild.isEmpty()) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT format('SELECT set_config("
+                    + "''default_tablespace'', %L, true)', current_setting('default_tablespace'))")) {
+                rs.next();
+                rebuild.add(rs.getString(1)); // as it was for the rest of the apply
             }
         }
         Savepoint sp = c.setSavepoint();
