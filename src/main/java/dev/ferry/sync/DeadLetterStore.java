@@ -86,8 +86,9 @@ public final class DeadLetterStore {
             String why = plan.spec().maxDeadLetters() != null ? String.valueOf(limit) : limit + ": the default, the lesser "
                     + "of 1,000 and 10% of the " + rowsRead + " rows read, at least 10";
             // in the apply, the message stands for the whole run: it names the table
-            throw new TooManyDeadLettersException((inApply ? plan.name() + ": " : "") + count + " rows set aside as dead letters, more than "
-                    + "maxDeadLetters (" + why + "), most for: " + reason + ". The table is not applied (development "
+            throw new TooManyDeadLettersException((inApply ? plan.name() + ": " : "") + count + " rows set aside as "
+                    + "dead letters, more than maxDeadLetters (" + why + "), most for: " + reason + ". The table is not "
+                    + "applied (development "
                     + "keeps it as it was); " + (inApply ? "the rows set aside while staging stay in the store" : "its dead "
                     + "letters stay in the store") + " (./ferry dead-letters list). Fix the cause, or raise "
                     + "maxDeadLetters in the table's route file (-1: no limit)");
