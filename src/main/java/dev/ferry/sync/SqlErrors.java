@@ -22,7 +22,7 @@ public final class SqlErrors {
         if (state != null) {
             return state.startsWith("08") || TRANSIENT.contains(state);
         }
-        return hikariTimeout(failure);
+        return hikariTimeout(failure) || hikariClosed(failure);
     }
 
     /**
@@ -78,6 +78,21 @@ public final class SqlErrors {
         out = out.replaceAll("(invalid input (syntax|value) for (type|enum) [\\w .()\\[\\]]+): \".*\"", "$1: (value removed)");
         out = out.replaceAll("(?s)Failing row contains \\(.*\\)", "Failing row contains (values removed)");
         return out;
+    }
+
+    /**
+     * The pool's "Connection is closed" (no SQLState): the connection died under the transaction, for
+     * example when a COMMIT is cut off and Spring's rollback then finds the connection gone. A lost
+     * connection, as 08003 is: the retry finds the batch staged if the COMMIT went through.
+     */
+    private static boolean hikariClosed(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hikariTimeout(Throwable failure) {
