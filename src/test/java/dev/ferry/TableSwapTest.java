@@ -181,6 +181,58 @@ class TableSwapTest {
         assertTrue(!cli.output().contains("(swapped in)"), cli.output());
     }
 
+    @Test
+    void should_keep_each_table_and_index_in_its_tablespace_when_swapped_or_bulk_loaded() throws Exception {
+        Path dir = Files.createTempDirectory("ferry-tablespace");
+        try {
+            Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            Files.delete(dir);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "a tablespace directory needs root and a postgres user: " + e);
+        }
+        String tablespace = "ferry_ts_" + target.substring(target.length() - 8);
+        try {
+            try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLESPACE " + tablespace + " LOCATION '" + dir + "'");
+            }
+            try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
+                // item and one of its indexes in a tablespace of their own; shelf and the other indexes in the
+                // database's, while new tables and indexes go to the other one by default
+                s.execute("DELETE FROM review; ALTER TABLE item SET TABLESPACE " + tablespace + "; ALTER INDEX item_title_lower "
+                        + "SET TABLESPACE " + tablespace + "; ALTER DATABASE " + target + " SET default_tablespace = " + tablespace);
+            }
+            try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+                // enough rows that viewed (a view depends on it: loaded in place) is loaded without its indexes
+                s.execute("INSERT INTO viewed SELECT g, 'v' || g FROM generate_series(101, 10100) g");
+            }
+            String where = "SELECT string_agg(c.relname || ' ' || coalesce(t.spcname, 'database default'), ', ' ORDER BY "
+                    + "c.relname) FROM pg_class c LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace "
+                    + "WHERE c.relname IN ('shelf', 'shelf_pkey', 'item', 'item_pkey', 'item_code_key', 'item_title_lower', "
+                    + "'viewed', 'viewed_pkey') "
+                    + "AND c.relnamespace = 'public'::regnamespace";
+            String before = query(target, where);
+            assertEquals("item " + tablespace + ", item_code_key database default, item_pkey database default, "
+                    + "item_title_lower " + tablespace + ", shelf database default, shelf_pkey database default, "
+                    + "viewed database default, viewed_pkey database default", before);
+            String itemOid = query(target, "SELECT 'item'::regclass::oid");
+            String shelfOid = query(target, "SELECT 'shelf'::regclass::oid");
+            assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
+            assertEquals(Cli.digest(pg, source, "item"), Cli.digest(pg, target, "item"));
+            assertEquals(Cli.digest(pg, source, "viewed"), Cli.digest(pg, target, "viewed"));
+            assertEquals(before, query(target, where), "every table and index where it was");
+            assertNotEquals(itemOid, query(target, "SELECT 'item'::regclass::oid"), "item was swapped in");
+            assertNotEquals(shelfOid, query(target, "SELECT 'shelf'::regclass::oid"), "shelf was swapped in");
+        } finally {
+            pg.dropDatabase(target);
+            try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("DROP TABLESPACE IF EXISTS " + tablespace);
+            }
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private String query(String db, String sql) throws Exception {
         try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;

@@ -181,7 +181,12 @@ public final class SyncJob {
         SyncRunner runner = app.runner(progress);
         running = runner; // a stop cancels the plan's reads too
         try {
-            Map<String, TableSpec> all = runner.tables();
+            Map<String, TableSpec> all;
+            try {
+                all = runner.tables();
+            } catch (IllegalArgumentException e) { // a template parameter a route file gives a wrong value
+                return fail(ExitCodes.USAGE, e.getMessage(), e, options);
+            }
             List<TableSpec> specs = options.failedOnly ? failedInLastRun(app, all) : select(all, options);
             if (specs.isEmpty()) {
                 err.println("nothing to run: every table of the last run ended SUCCESS");

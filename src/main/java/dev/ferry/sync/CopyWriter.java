@@ -55,8 +55,8 @@ public final class CopyWriter {
             return to - from;
         } catch (SQLException e) {
             c.rollback(sp);
-            if (SqlErrors.isTransient(e)) {
-                throw e;
+            if (!SqlErrors.isAboutRow(e)) {
+                throw e; // not about a row (a privilege, a full disk) or transient: the table fails
             }
             if (to - from == 1) {
                 rejected.add(new RowIsolator.Rejected(batch.row(from, plan.columnNamesList()), e));

@@ -56,6 +56,52 @@ public final class DeadLetterStore {
         }
     }
 
+    /**
+     * Fails a table whose dead letters pass its maxDeadLetters ({@link TableSpec#deadLetterLimit(long)} of
+     * {@code rowsRead}, the rows read for it in this run, resumed ones included): it must not be applied.
+     * Counts the dead letters of the table's staging generation, in the apply ({@code inApply}) those its
+     * checks set aside in {@code c}'s transaction too; the message names the most frequent reason.
+     */
+    static void checkLimit(Connection c, TablePlan plan, String stagingId, long rowsRead, boolean inApply)
+            throws TooManyDeadLettersException, SQLException {
+        long limit = plan.spec().deadLetterLimit(rowsRead);
+        if (limit < 0) {
+            return;
+        }
+        long count = 0;
+        String reason = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT sum(count(*)) OVER (), sql_state || ' ' || message "
+                + "FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? GROUP BY sql_state, message "
+                + "ORDER BY count(*) DESC, 2 LIMIT 1")) {
+            ps.setString(1, plan.name());
+            ps.setString(2, stagingId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    count = rs.getLong(1);
+                    reason = rs.getString(2);
+                }
+            }
+        }
+        if (count > limit) {
+            String why = plan.spec().maxDeadLetters() != null ? String.valueOf(limit) : limit + ": the default, the lesser "
+                    + "of 1,000 and 10% of the " + rowsRead + " rows read, at least 10";
+            // in the apply, the message stands for the whole run: it names the table
+            throw new TooManyDeadLettersException((inApply ? plan.name() + ": " : "") + count + " rows set aside as "
+                    + "dead letters, more than maxDeadLetters (" + why + "), most for: " + reason + ". The table is not "
+                    + "applied (development "
+                    + "keeps it as it was); " + (inApply ? "the rows set aside while staging stay in the store" : "its dead "
+                    + "letters stay in the store") + " (./ferry dead-letters list). Fix the cause, or raise "
+                    + "maxDeadLetters in the table's route file (-1: no limit)");
+        }
+    }
+
+    /** A table's dead letters passed its maxDeadLetters: it fails instead of being applied. */
+    public static final class TooManyDeadLettersException extends Exception {
+        TooManyDeadLettersException(String message) {
+            super(message);
+        }
+    }
+
     /** The stored rows, oldest first; of one run when {@code runId} is given. */
     public List<Entry> list(String runId) throws SQLException {
         if (!exists()) {

@@ -14,10 +14,12 @@ import dev.ferry.schema.Column;
 import org.apache.camel.Exchange;
 
 /**
- * The dead-letter channel's work for a staging batch the target rejected for good: bisect the batch
- * with savepoints down to the offending rows, store those in ferry.dead_letter, stage every other
- * row and move the checkpoint, all in one transaction. A transient failure is rethrown: the table
- * fails and the run resumes it from its checkpoint.
+ * The dead-letter channel's work for a staging batch the target rejected because of its rows: bisect
+ * the batch with savepoints down to the offending rows, store those in ferry.dead_letter, stage every
+ * other row and move the checkpoint, all in one transaction. Only an error about a row
+ * ({@link SqlErrors#isAboutRow}) sets a row aside: any other failure met while bisecting (transient, or
+ * about the database: a privilege, a full disk) is rethrown, nothing of the batch is kept, and the
+ * table fails (the run resumes it from its checkpoint when the failure was transient).
  */
 public final class RowIsolator {
 
@@ -35,7 +37,7 @@ public final class RowIsolator {
     /** Handles one failed batch (the exchange's body, its failure in {@link Exchange#EXCEPTION_CAUGHT}). */
     public void isolate(Exchange exchange) throws Exception {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause != null && SqlErrors.isTransient(cause)) {
+        if (cause != null && !SqlErrors.isAboutRow(cause)) {
             throw cause;
         }
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
@@ -106,7 +108,7 @@ public final class RowIsolator {
             return rows.size();
         } catch (SQLException e) {
             c.rollback(sp);
-            if (SqlErrors.isTransient(e)) {
+            if (!SqlErrors.isAboutRow(e)) {
                 throw e;
             }
             if (rows.size() == 1) {

@@ -57,7 +57,8 @@ public final class RunApply {
 
     /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
     public Map<String, Applied> apply(Run run, List<TablePlan> plans) throws SQLException,
-            TableSync.VerificationException, ForeignKeyBrokenException, TableSync.RunInterruptedException {
+            TableSync.VerificationException, ForeignKeyBrokenException, TableSync.RunInterruptedException,
+            DeadLetterStore.TooManyDeadLettersException {
         @SuppressWarnings("unchecked")
         Map<String, Applied> sent = (Map<String, Applied>) run.sentForCommit();
         if (sent != null) {
@@ -84,6 +85,7 @@ public final class RunApply {
                 Map<String, Long> setAside = new LinkedHashMap<>();
                 plans.forEach(p -> setAside.put(p.name(), 0L));
                 IdRemap.apply(c, run.id(), plans, stagingIds).forEach((t, n) -> setAside.merge(t, n, Long::sum));
+                checkDeadLetterLimits(c, run, plans, stagingIds);
                 Writes w;
                 Savepoint optimistic = c.setSavepoint();
                 try {
@@ -97,6 +99,7 @@ public final class RunApply {
                     // a row breaks a constraint: undo, set the offenders aside set-based, write again
                     c.rollback(optimistic);
                     check(c, run, plans, byOid, fks, stagingIds, setAside);
+                    checkDeadLetterLimits(c, run, plans, stagingIds);
                     w = write(c, run, plans, byOid, fks, stagingIds, true, swap);
                 }
                 Map<String, Long> written = w.written;
@@ -144,7 +147,8 @@ public final class RunApply {
                             + "nothing was applied");
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException | ForeignKeyBrokenException | TableSync.RunInterruptedException e) {
+            } catch (SQLException | RuntimeException | ForeignKeyBrokenException | TableSync.RunInterruptedException
+                     | DeadLetterStore.TooManyDeadLettersException e) {
                 rollback(c, e); // never let the autocommit switch below commit half an apply
                 throw e;
             } finally {
@@ -186,6 +190,18 @@ public final class RunApply {
         }
     }
 
+    /**
+     * Fails the apply (nothing of it is kept) when a table's dead letters, with those the apply has set aside
+     * so far, pass its maxDeadLetters.
+     */
+    private static void checkDeadLetterLimits(Connection c, Run run, List<TablePlan> plans, Map<String, String> stagingIds)
+            throws SQLException, DeadLetterStore.TooManyDeadLettersException {
+        for (TablePlan plan : plans) {
+            TableResult result = run.result(plan.name());
+            DeadLetterStore.checkLimit(c, plan, stagingIds.get(plan.name()), result.read() + result.resumed(), true);
+        }
+    }
+
     /** The source side: computed while staging when no row was set aside, else now, less the rows set aside. */
     private static TableSync.Checksum sourceChecksum(Verifier verifier, Run run, TablePlan plan, List<String> setAside)
             throws SQLException {
@@ -208,14 +224,16 @@ public final class RunApply {
 
     /**
      * Drops the indexes of an ordinary table (no partitions, no inheritance) and the primary key, unique and
-     * exclusion constraints they back; returns the statements that build them again. Their foreign keys
-     * were dropped already.
+     * exclusion constraints they back; returns the statements that build them again, each in the tablespace
+     * it was in (whatever default_tablespace says). Their foreign keys were dropped already.
      */
     private static List<String> dropIndexes(Connection c, TablePlan plan) throws SQLException {
         List<String> drop = new ArrayList<>();
         List<String> rebuild = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, pg_get_constraintdef(k.oid), "
-                + "pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(ic.relname) "
+                + "pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(ic.relname), "
+                + "format('SELECT set_config(''default_tablespace'', %L, true)', coalesce((SELECT s.spcname FROM "
+                + "pg_tablespace s WHERE s.oid = ic.reltablespace), '')) "
                 + "FROM pg_class t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid "
                 + "JOIN pg_namespace n ON n.oid = ic.relnamespace LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid "
                 + "AND k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x') WHERE t.oid = ?::regclass AND t.relkind = 'r' "
@@ -224,6 +242,7 @@ public final class RunApply {
             ps.setString(1, plan.targetTable());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rebuild.add(rs.getString(5));
                     if (rs.getString(1) != null) {
                         drop.add("ALTER TABLE " + plan.targetTable() + " DROP CONSTRAINT " + Sql.ident(rs.getString(1)));
                         rebuild.add("ALTER TABLE " + plan.targetTable() + " ADD CONSTRAINT " + Sql.ident(rs.getString(1))
@@ -233,6 +252,13 @@ public final class RunApply {
                         rebuild.add(rs.getString(3));
                     }
                 }
+            }
+        }
+        if (!rebuild.isEmpty()) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT format('SELECT set_config("
+                    + "''default_tablespace'', %L, true)', current_setting('default_tablespace'))")) {
+                rs.next();
+                rebuild.add(rs.getString(1)); // as it was for the rest of the apply
             }
         }
         Savepoint sp = c.setSavepoint();

@@ -29,9 +29,15 @@ public final class SqlErrors {
         return hikariTimeout(failure) || hikariClosed(failure);
     }
 
-    /** Whether retrying cannot help: the target rejects the data itself (constraint, type, value). */
-    public static boolean isPermanent(Throwable failure) {
-        return !isTransient(failure);
+    /**
+     * Whether the target rejects a row itself, so that the row, and only it, goes to the dead letters:
+     * SQLState class 22 (data exception: a value the column's type cannot take) or 23 (integrity
+     * constraint violation). Any other permanent error (a missing privilege, a full disk, out of memory,
+     * a server fault) is about the database, not the row: it fails the table and development stays as it was.
+     */
+    public static boolean isAboutRow(Throwable failure) {
+        String state = sqlState(failure);
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /** The first SQLState found walking causes and next-exceptions, or null. */
@@ -86,11 +92,15 @@ public final class SqlErrors {
         return out;
     }
 
-    /** HikariCP's answer on a connection it has evicted after a fatal error (a terminated backend, say). */
+    /**
+     * The pool's "Connection is closed" (no SQLState): the connection died under the transaction, for
+     * example when a COMMIT is cut off and Spring's rollback then finds the connection gone. A lost
+     * connection, as 08003 is: the retry finds the batch staged if the COMMIT went through.
+     */
     private static boolean hikariClosed(Throwable failure) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
-            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
+            if (t instanceof SQLException sql && sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage())) {
                 return true;
             }
         }

@@ -80,7 +80,8 @@ public final class SyncRunner {
                         resolve(p.getOrDefault("rules", "")), resolve(p.getOrDefault("where", "")),
                         Long.parseLong(blankAs(resolve(p.getOrDefault("limit", "0")), "0")),
                         Double.parseDouble(blankAs(resolve(p.getOrDefault("percent", "0")), "0")),
-                        Boolean.parseBoolean(resolve(p.getOrDefault("withParents", "false")))));
+                        Boolean.parseBoolean(resolve(p.getOrDefault("withParents", "false"))),
+                        TableSpec.maxDeadLetters(resolve(p.getOrDefault("maxDeadLetters", "")))));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("route " + route.getRouteId() + ": " + e.getMessage(), e);
             }

@@ -28,11 +28,22 @@ import java.util.Locale;
  * @param limit            subset: at most this many rows, the first in key order (0: no limit)
  * @param percent          subset: this share of rows, chosen by a hash of the key (0: all)
  * @param withParents      subset: the rows the selected rows reference come too, transitively
+ * @param maxDeadLetters   dead letters past which the table fails instead of being applied; -1: no limit;
+ *                         null: the computed default ({@link #deadLetterLimit(long)})
  */
 public record TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict, Mode mode,
                         boolean deleteMissing, String cursor, boolean propagateDeletes, Conflict conflict,
                         String newestColumn, String naturalKey, String newIds, Writer writer, long batchBytes,
-                        String rules, String where, long limit, double percent, boolean withParents) {
+                        String rules, String where, long limit, double percent, boolean withParents,
+                        Long maxDeadLetters) {
+
+    /** Refuses a maxDeadLetters below -1. */
+    public TableSpec {
+        if (maxDeadLetters != null && maxDeadLetters < -1) {
+            throw new IllegalArgumentException("maxDeadLetters '" + maxDeadLetters + "' is not a number of rows: "
+                    + "0 or more, -1 for no limit, or empty for the default");
+        }
+    }
 
     /** How batches are written to staging. */
     public enum Writer {
@@ -112,7 +123,32 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
     /** A full-refresh spec with the defaults for everything but these. */
     public TableSpec(String table, String key, String ownerColumn, int batchSize) {
         this(table, key, ownerColumn, batchSize, false, Mode.FULL, false, "", false, Conflict.SOURCE_WINS, "", "", "target",
-                Writer.COPY, 8L << 20, "", "", 0, 0, false);
+                Writer.COPY, 8L << 20, "", "", 0, 0, false, null);
+    }
+
+    /** maxDeadLetters as a route file gives it: empty for the computed default, else a number (-1: no limit). */
+    public static Long maxDeadLetters(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("maxDeadLetters '" + value.trim() + "' is not a number of rows: "
+                    + "0 or more, -1 for no limit, or empty for the default");
+        }
+    }
+
+    /**
+     * The most dead letters this table may hold and still be applied, when {@code rowsRead} rows were read
+     * for it in this run: maxDeadLetters when set, else the lesser of 1,000 and 10% of the rows read, but
+     * never fewer than 10. -1: no limit.
+     */
+    public long deadLetterLimit(long rowsRead) {
+        if (maxDeadLetters != null) {
+            return maxDeadLetters;
+        }
+        return Math.max(10, Math.min(1_000, rowsRead / 10));
     }
 
     /** The key columns in order; empty when the table has no key. */

@@ -13,15 +13,16 @@ import dev.ferry.db.Sql;
 
 /**
  * Full refresh by swapping a fresh table in: staging is created as a logged copy of the target table's
- * columns ({@code LIKE}: types, collations, defaults, generated columns, storage, NOT NULL), the batches
- * land in it as usual, and the apply transaction drops the old table and renames staging into its place,
- * then builds the constraints and indexes once over the loaded rows and carries over what belonged to
+ * columns ({@code LIKE}: types, collations, defaults, generated columns, storage, NOT NULL) in the
+ * target's tablespace, the batches land in it as usual, and the apply transaction drops the old table and renames staging into its place,
+ * then builds the constraints and indexes once over the loaded rows (each index in the tablespace of the
+ * one it replaces) and carries over what belonged to
  * the old table (owner, privileges, storage options, comments, owned sequences). The rows are written
  * once instead of twice (staging, then INSERT ... SELECT), and the swap is as atomic as the rest of the
  * apply: nothing changes for a reader until it commits, and a rollback restores the old table.
  * <p>
  * Only a table that nothing else refers to by its identity can be swapped: an ordinary, logged heap
- * table without triggers, rules, row security, publications, extended statistics, identity columns,
+ * table (in the database's tablespace, or in one the target login may create tables in) without triggers, rules, row security, publications, extended statistics, identity columns,
  * check constraints NOT VALID, inheritance or partitions, and with no view, function or column of another table depending on it
  * (its foreign keys are dropped and added back by the apply anyway). Any other table is loaded by
  * TRUNCATE and INSERT from staging, as before; so is a table whose staging no longer matches it.
@@ -39,7 +40,8 @@ public final class TableSwap {
                 + "WHEN t.relispartition OR EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = t.oid OR h.inhparent = t.oid) "
                 + "THEN 'inheritance or partitions' "
                 + "WHEN t.reloftype <> 0 THEN 'a typed table' "
-                + "WHEN t.reltablespace <> 0 THEN 'a tablespace of its own' "
+                + "WHEN t.reltablespace <> 0 AND NOT has_tablespace_privilege(t.reltablespace, 'CREATE') "
+                + "THEN 'a tablespace Ferry may not create tables in' "
                 + "WHEN t.relrowsecurity OR t.relforcerowsecurity OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.oid) "
                 + "THEN 'row security' "
                 + "WHEN t.relreplident <> 'd' THEN 'a replica identity' "
@@ -76,10 +78,16 @@ public final class TableSwap {
         }
     }
 
-    /** Staging as a logged table with the target's very columns, to be swapped in whole. */
-    static String createStagingSql(TablePlan plan) {
+    /**
+     * Staging as a logged table with the target's very columns, in the target's tablespace (named even when
+     * it is the database's default, so that no default_tablespace setting moves it), to be swapped in whole.
+     */
+    static String createStagingSql(Connection c, TablePlan plan) throws SQLException {
+        String tablespace = strings(c, "SELECT quote_ident(s.spcname) FROM pg_class t JOIN pg_database d "
+                + "ON d.datname = current_database() JOIN pg_tablespace s ON s.oid = coalesce(nullif(t.reltablespace, 0), "
+                + "d.dattablespace) WHERE t.oid = ?::regclass", plan.targetTable()).get(0);
         return "CREATE TABLE " + plan.stagingTable() + " (LIKE " + plan.targetTable()
-                + " INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION)";
+                + " INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION) TABLESPACE " + tablespace;
     }
 
     /** Whether this table's staging was made to be swapped in and still can be (same columns, no obstacle). */
@@ -88,10 +96,12 @@ public final class TableSwap {
                 + "a.attcollation, a.attnotnull, a.attgenerated, coalesce(pg_get_expr(d.adbin, d.adrelid), '')), '; ' "
                 + "ORDER BY a.attnum) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 + "WHERE a.attrelid = RELATION::regclass AND a.attnum > 0 AND NOT a.attisdropped";
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.relpersistence = 'p' AND (" + columns.replace("RELATION", "s.oid")
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.relpersistence = 'p' AND s.reltablespace = "
+                + "(SELECT t.reltablespace FROM pg_class t WHERE t.oid = ?::regclass) AND (" + columns.replace("RELATION", "s.oid")
                 + ") = (" + columns.replace("RELATION", "?") + ") FROM pg_class s WHERE s.oid = to_regclass(?)")) {
             ps.setString(1, plan.targetTable());
-            ps.setString(2, plan.stagingTable());
+            ps.setString(2, plan.targetTable());
+            ps.setString(3, plan.stagingTable());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(1)) {
                     return false;
@@ -112,26 +122,46 @@ public final class TableSwap {
         String table = plan.targetTable();
         String schema = Sql.ident(plan.target().schema());
         String name = Sql.ident(plan.target().name());
-        List<String> constraints = new ArrayList<>();
+        List<String[]> constraints = new ArrayList<>(); // the clause, and the statement that sets its index's tablespace
         List<String> checks = new ArrayList<>();
         List<String> finish = new ArrayList<>();
         List<String> unown = new ArrayList<>();
         String owner;
         boolean defaultAcl;
+        // indexes, those of constraints too, are built where the old ones were: default_tablespace is set to each
+        // one's tablespace ('' is the database's default) before it is built, as pg_dump does
+        String tablespaceOf = "format('SELECT set_config(''default_tablespace'', %L, true)', coalesce((SELECT s.spcname "
+                + "FROM pg_class x JOIN pg_tablespace s ON s.oid = x.reltablespace WHERE x.oid = INDEX), ''))";
         try (PreparedStatement ps = c.prepareStatement("SELECT k.contype, format('ADD CONSTRAINT %I %s', k.conname, "
-                + "pg_get_constraintdef(k.oid)) FROM pg_constraint k WHERE k.conrelid = ?::regclass AND k.contype IN "
-                + "('c', 'p', 'u', 'x') ORDER BY k.contype = 'c' DESC, k.contype = 'p' DESC, k.conname")) {
+                + "pg_get_constraintdef(k.oid)), " + tablespaceOf.replace("INDEX", "k.conindid") + " FROM pg_constraint k "
+                + "WHERE k.conrelid = ?::regclass AND k.contype IN ('c', 'p', 'u', 'x') "
+                + "ORDER BY k.contype = 'c' DESC, k.contype = 'p' DESC, k.conname")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    (rs.getString(1).equals("c") ? checks : constraints).add(rs.getString(2));
+                    if (rs.getString(1).equals("c")) {
+                        checks.add(rs.getString(2));
+                    } else {
+                        constraints.add(new String[] {rs.getString(2), rs.getString(3)});
+                    }
                 }
             }
         }
         // indexes no constraint makes: their definitions name the table, which will be the swapped-in one
-        finish.addAll(strings(c, "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = ?::regclass "
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + tablespaceOf.replace("INDEX", "i.indexrelid") + ", "
+                + "pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = ?::regclass "
                 + "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid "
-                + "AND k.contype IN ('p', 'u', 'x')) ORDER BY i.indexrelid", table));
+                + "AND k.contype IN ('p', 'u', 'x')) ORDER BY i.indexrelid")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    finish.add(rs.getString(1));
+                    finish.add(rs.getString(2));
+                }
+            }
+        }
+        String defaultTablespace = strings(c, "SELECT format('SELECT set_config(''default_tablespace'', %L, true)', "
+                + "current_setting('default_tablespace'))").get(0);
         List<String[]> owned = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT d.objid::regclass::text, quote_ident(a.attname) FROM pg_depend d "
                 + "JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S' JOIN pg_attribute a ON a.attrelid = d.refobjid "
@@ -188,12 +218,14 @@ public final class TableSwap {
             if (!checks.isEmpty()) {
                 s.execute("ALTER TABLE " + table + " " + String.join(", ", checks)); // one scan for every check
             }
-            for (String sql : constraints) {
-                s.execute("ALTER TABLE " + table + " " + sql);
+            for (String[] constraint : constraints) {
+                s.execute(constraint[1]);
+                s.execute("ALTER TABLE " + table + " " + constraint[0]);
             }
             for (String sql : finish) {
                 s.execute(sql);
             }
+            s.execute(defaultTablespace); // as it was for the rest of the apply
             // privileges exactly as they were: none but the old table's (the ferry schema's defaults may have added some)
             List<String> added = strings(c, "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE "
                     + "quote_ident(pg_get_userbyid(a.grantee)) END FROM pg_class t, aclexplode(t.relacl) a "

@@ -113,7 +113,7 @@ public final class TableSync {
                 // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
                 boolean swapIn = swap && plan.spec().mode() == TableSpec.Mode.FULL
                         && TableSwap.obstacle(c, plan.targetTable()) == null;
-                s.execute(swapIn ? TableSwap.createStagingSql(plan) : plan.createStagingSql());
+                s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : plan.createStagingSql());
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
                                 + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
@@ -345,12 +345,18 @@ public final class TableSync {
      * At the end of a table's route: every row is staged (or set aside); the table waits for the run's
      * apply. An incremental table that propagates deletes also copies the source's key set (same snapshot).
      */
-    public void staged(Exchange exchange, String table) throws SQLException, java.io.IOException {
+    public void staged(Exchange exchange, String table) throws SQLException, java.io.IOException,
+            DeadLetterStore.TooManyDeadLettersException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TablePlan plan = run.plan(table);
         CopyReader reader = exchange.getProperty(READER, CopyReader.class);
         if (reader != null) {
             run.result(table).skipped(reader.skipped());
+        }
+        // too many rows set aside while staging: the table fails here (its staging and dead letters stay)
+        try (Connection c = target.getConnection()) {
+            DeadLetterStore.checkLimit(c, plan, exchange.getMessage().getHeader(STAGING_ID, String.class),
+                    run.result(table).read() + run.result(table).resumed(), false);
         }
         if ((plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes())
                 || (plan.spec().mode() == TableSpec.Mode.MERGE && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {
@@ -373,7 +379,7 @@ public final class TableSync {
      * until it commits the development database is untouched; any failure rolls all of it back.
      */
     public void apply(Exchange exchange) throws SQLException, VerificationException, RunApply.ForeignKeyBrokenException,
-            RunInterruptedException {
+            RunInterruptedException, DeadLetterStore.TooManyDeadLettersException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         if (run.stopRequested()) {
             throw new RunInterruptedException("the run was stopped before the apply; nothing was applied");
