@@ -581,9 +581,26 @@ public final class TablePlan {
         }
         List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
                 watermark == null ? null : Sql.literal(watermark));
+        if (withHash && rules.values().stream().anyMatch(r -> r.kind().equals("sql"))) {
+            return hashedOnceSql(where, ownerLiteral);
+        }
         String hash = withHash ? sourceRowHash(ownerLiteral) + " AS ferry_row_hash__, " : "";
         return "SELECT " + selectList(ownerLiteral) + ", " + hash + keyText("s") + " AS " + KEY_FIELD
                 + sourceFromWhere(where) + orderByKey();
+    }
+
+    /**
+     * The hashed COPY read when a sql(...) rule may be volatile (random(), now(), nextval()): each row's
+     * values are computed once, in a subquery the planner keeps (OFFSET 0), and the hash is taken over
+     * those values, so the checksum covers exactly what is written instead of a second evaluation.
+     */
+    private String hashedOnceSql(List<String> where, String ownerLiteral) {
+        String row = "ferry_row__";
+        String hash = quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
+                .map(c -> checksumTerm(c, row + "." + Sql.ident(c.name()))));
+        return "SELECT " + columns.stream().map(c -> row + "." + Sql.ident(c.name())).collect(Collectors.joining(", "))
+                + ", " + hash + " AS ferry_row_hash__, " + row + "." + KEY_FIELD + " FROM (SELECT " + selectList(ownerLiteral)
+                + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where) + orderByKey() + " OFFSET 0) " + row;
     }
 
     /**
