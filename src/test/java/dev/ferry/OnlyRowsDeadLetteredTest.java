@@ -132,7 +132,7 @@ class OnlyRowsDeadLetteredTest {
             Path bad = BookRoutes.with("maxDeadLetters", "-5");
             SyncJob.Outcome outcome = f.sync(o -> o.tablesDir = bad);
             assertEquals(2, outcome.exitCode(), f.output());
-            assertTrue(f.output().contains("maxDeadLetters '-5' is not a number of rows"), f.output());
+            assertTrue(f.output().contains("parameter 'maxDeadLetters' is '-5': must be a whole number of at least 0, or -1 for no limit"), f.output());
             assertEquals(before, f.devBookDigest());
         }
     }

@@ -328,8 +328,7 @@ public final class SyncRunner {
                                 + "run applies it from staging");
                     } else if (result.status() == TableResult.Status.PENDING) {
                         result.finish(TableResult.Status.SKIPPED, "not run: " + why);
-                    } else if (result.status() == TableResult.Status.SUCCESS && result.deadLettered() > 0
-                            && outcome == Run.Status.SUCCESS) {
+                    } else if (result.status() == TableResult.Status.PARTIAL && outcome == Run.Status.SUCCESS) {
                         outcome = Run.Status.PARTIAL;
                     }
                 }

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TableResult {
 
     /** How a table ended. */
-    public enum Status { PENDING, RUNNING, STAGED, SUCCESS, FAILED, SKIPPED }
+    /** A table's outcome: PARTIAL is applied with rows set aside in the dead-letter store (a retry includes it). */
+    public enum Status { PENDING, RUNNING, STAGED, SUCCESS, PARTIAL, FAILED, SKIPPED }
 
     private final String name;
     private volatile String mode = "full";
@@ -61,7 +62,7 @@ public final class TableResult {
     void applied(long rows, long setAside) {
         written = rows;
         deadLettered.set(setAside);
-        finish(Status.SUCCESS, null);
+        finish(setAside > 0 ? Status.PARTIAL : Status.SUCCESS, null);
     }
 
     void finish(Status outcome, String message) {
