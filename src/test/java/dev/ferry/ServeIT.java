@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -196,6 +197,91 @@ class ServeIT {
             String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
+        }
+    }
+
+    /** Runs a command as the postgres user when this is root (the server refuses root), else as this user. */
+    private static void asPostgres(String command) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Process p = new ProcessBuilder(root ? List.of("su", "postgres", "-c", command) : List.of("sh", "-c", command))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, command + ": " + out);
+    }
+
+    @Test
+    void should_say_a_database_restart_in_one_line_each_way() throws Exception {
+        // a server of the test's own, to stop and start again (the shared one serves other tests)
+        Path bin = Files.list(Path.of("/usr/lib/postgresql")).sorted().reduce((a, b) -> b).orElseThrow().resolve("bin");
+        Path dir = Files.createTempDirectory("ferry-restart");
+        dir.toFile().setWritable(true, false);
+        dir.toFile().setExecutable(true, false);
+        dir.toFile().setReadable(true, false);
+        int port = freePort();
+        String ctl = bin.resolve("pg_ctl") + " -D " + dir.resolve("data") + " -w -l " + dir.resolve("log");
+        String start = ctl + " -o '-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1' start";
+        asPostgres(bin.resolve("initdb") + " -D " + dir.resolve("data") + " -A trust -U postgres > /dev/null");
+        asPostgres(start);
+        Process p = null;
+        try {
+            String url = "jdbc:postgresql://127.0.0.1:" + port + "/";
+            try (Connection c = java.sql.DriverManager.getConnection(url + "postgres", "postgres", "");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE prod");
+                s.execute("CREATE DATABASE dev");
+            }
+            for (String db : List.of("prod", "dev")) {
+                try (Connection c = java.sql.DriverManager.getConnection(url + db, "postgres", "")) {
+                    dev.ferry.demo.DemoData.createSchema(c);
+                    if (db.equals("dev")) {
+                        dev.ferry.demo.DemoData.fillDevelopment(c);
+                    }
+                }
+            }
+            int httpPort = freePort();
+            Path log = Files.createTempFile("ferry-serve", ".log");
+            ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve")
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(Map.of("FERRY_SOURCE_URL", url + "prod", "FERRY_SOURCE_USER", "postgres",
+                    "FERRY_TARGET_URL", url + "dev", "FERRY_TARGET_USER", "postgres",
+                    "FERRY_HTTP_PORT", String.valueOf(httpPort), "FERRY_OWNER_EMAIL", "bob@dev.example"));
+            p = pb.start();
+            await("/health UP", Duration.ofSeconds(60), () -> {
+                HttpResponse<String> r = get(httpPort, "/health");
+                return r != null && r.statusCode() == 200;
+            });
+            asPostgres(ctl + " -m fast stop");
+            await("/health DOWN", Duration.ofSeconds(30), () -> {
+                HttpResponse<String> r = get(httpPort, "/health");
+                return r != null && r.statusCode() == 503;
+            });
+            get(httpPort, "/health");
+            asPostgres(start);
+            await("/health UP again", Duration.ofSeconds(60), () -> {
+                HttpResponse<String> r = get(httpPort, "/health");
+                return r != null && r.statusCode() == 200;
+            });
+            stop(p);
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            String restart = output.substring(output.indexOf("Ferry is serving"));
+            for (String database : List.of("source", "target")) {
+                assertEquals(1, restart.split(database + " database is DOWN", -1).length - 1, restart);
+                assertEquals(1, restart.split(database + " database is UP again", -1).length - 1, restart);
+            }
+            assertFalse(restart.contains("Failed to validate connection"), restart);
+            assertFalse(restart.contains("\tat "), "no stack trace: " + restart);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+            try {
+                asPostgres(ctl + " -m immediate stop");
+            } catch (AssertionError alreadyStopped) {
+                // stopped by the test itself
+            }
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

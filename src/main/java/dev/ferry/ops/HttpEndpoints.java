@@ -15,9 +15,13 @@ import javax.sql.DataSource;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the service's /metrics and /health routes answer. */
 public final class HttpEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
 
     /** How long /health may take at most, whatever the databases do. */
     static final Duration BUDGET = Duration.ofMillis(1500);
@@ -28,6 +32,7 @@ public final class HttpEndpoints {
         return t;
     });
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> states = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry;
     private final DataSource source;
     private final DataSource target;
@@ -55,11 +60,29 @@ public final class HttpEndpoints {
         long deadline = System.nanoTime() + BUDGET.toNanos();
         boolean sourceUp = within(sourceProbe, deadline);
         boolean targetUp = within(targetProbe, deadline);
+        said("source", sourceUp);
+        said("target", targetUp);
         boolean up = sourceUp && targetUp;
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"source\":\"" + (sourceUp ? "UP" : "DOWN")
                 + "\",\"target\":\"" + (targetUp ? "UP" : "DOWN") + "\"}");
+    }
+
+    /**
+     * One line per change of a database's state as /health sees it (a restart gives one DOWN and one UP
+     * line per database, not a warning per dropped connection; the pool's own are kept at ERROR).
+     */
+    private void said(String database, boolean up) {
+        Boolean before = states.put(database, up);
+        if (before == null ? !up : before != up) {
+            if (up) {
+                LOG.warn("{} database is UP again: /health answers 200 when both are", database);
+            } else {
+                LOG.warn("{} database is DOWN (no working connection within {} ms): /health answers 503 until it is back",
+                        database, BUDGET.toMillis());
+            }
+        }
     }
 
     /** The probe of this pool in flight, or a new one: a health check never piles up threads behind a down server. */
