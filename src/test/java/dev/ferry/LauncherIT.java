@@ -43,6 +43,9 @@ class LauncherIT {
         assertEquals(2, r.code());
         assertTrue(r.output().contains("Usage: ferry"), r.output());
         assertEquals(0, ferry(Map.of(), "help").code());
+        Result version = ferry(Map.of(), "--version");
+        assertEquals(0, version.code(), version.output());
+        assertTrue(version.output().matches("(?s)ferry \\d+\\.\\d+\\.\\d+[^,\\s]*, Java \\S+\\s*"), version.output());
     }
 
     @Test
