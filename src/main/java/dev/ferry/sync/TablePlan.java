@@ -688,10 +688,9 @@ public final class TablePlan {
      */
     public String verifyRowsSql(boolean sourceSide, String ownerLiteral, boolean ledger) {
         List<String> natural = spec.naturalKeyColumns();
-        String compared = natural.isEmpty() ? keyText("s") : natural.size() == 1
-                ? "s." + Sql.ident(natural.get(0)) + "::text"
-                : "jsonb_build_array(" + natural.stream().map(k -> "s." + Sql.ident(k) + "::text")
-                        .collect(Collectors.joining(", ")) + ")::text";
+        // (a natural key as a JSON array even of one column: a NULL in it still gives a key to order by)
+        String compared = natural.isEmpty() ? keyText("s") : "jsonb_build_array(" + natural.stream()
+                .map(k -> "s." + Sql.ident(k) + "::text").collect(Collectors.joining(", ")) + ")::text";
         String select = "SELECT " + compared + " COLLATE \"C\", " + checksumRowHash(sourceSide, ownerLiteral) + "::text, "
                 + keyText("s");
         if (sourceSide) {
