@@ -168,6 +168,7 @@ class NaturalKeysTest {
         assertEquals("0", query(target, "SELECT count(*) FROM users WHERE id > 500"));
         assertEquals("11", query(target, "SELECT count(*) FROM ferry.id_map WHERE table_name = 'users'"));
 
+        assertEquals(0, cli.run("verify", "--tables-dir", routes.toString()), cli.output());
         // a second run with nothing changed changes nothing
         String before = everything(target);
         assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());

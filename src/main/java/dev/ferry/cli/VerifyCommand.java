@@ -21,8 +21,10 @@ import picocli.CommandLine.Option;
 
 /** {@code ferry verify}: the after-sync comparison alone; exit 0 when every table is equal, 1 listing the others. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Compares each table's development rows with the transformed production rows (count and checksum "
-                + "over every row, dead letters left out); with --pii, checks that no value a data rule covers leaked.")
+        description = "Compares each table's development rows with the transformed production rows as the sync does "
+                + "(full: count and checksum over every row; merge, incremental: row by row, keeping what the mode and "
+                + "conflict strategy keep; dead letters left out); with --pii, checks that no value a data rule covers "
+                + "leaked.")
 public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--tables", split = ",", paramLabel = "a,b", description = "Only these tables (default: every table route).")
@@ -84,8 +86,7 @@ public final class VerifyCommand implements Callable<Integer> {
             try {
                 for (TablePlan plan : plans) {
                     Verifier.Result r = verifier.compare(plan, owner);
-                    System.err.printf("%-24s %s  source %d rows, target %d rows%n", plan.name(),
-                            r.equal() ? "EQUAL" : "DIFFERENT", r.source().rows(), r.target().rows());
+                    System.err.printf("%-24s %s  %s%n", plan.name(), r.equal() ? "EQUAL" : "DIFFERENT", r.detail());
                     if (!r.equal()) {
                         differing.add(plan.name());
                     }

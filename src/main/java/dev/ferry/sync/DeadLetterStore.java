@@ -95,6 +95,46 @@ public final class DeadLetterStore {
         }
     }
 
+    /**
+     * In the apply transaction, before the table's staging is discarded: removes the dead letters of earlier
+     * stagings whose rows this apply settles, so that they are no longer left out of comparisons after their
+     * rows have landed. A full table is replaced from this staging: every dead letter of another staging
+     * goes (this staging's own, stored with its staging id, stand for what is still rejected; a resumed run
+     * keeps the staging id of the run that started it, so it is the staging id, not the run id, that tells).
+     * A merge or incremental table: those of earlier stagings whose key this staging carries, or set aside
+     * again. Returns how many were removed.
+     */
+    static int clearSettled(Connection c, TablePlan plan, String stagingId) throws SQLException {
+        if (stagingId == null) {
+            return 0; // no staging generation to tell the current dead letters from the earlier ones
+        }
+        String others = "FROM ferry.dead_letter d WHERE d.table_name = ? AND d.staging_id IS DISTINCT FROM ?";
+        try (PreparedStatement any = c.prepareStatement("SELECT EXISTS (SELECT 1 " + others + ")")) {
+            any.setString(1, plan.name());
+            any.setString(2, stagingId);
+            try (ResultSet rs = any.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return 0; // most nights: nothing to look for in staging
+                }
+            }
+        }
+        String sql = "DELETE " + others;
+        if (plan.spec().mode() != TableSpec.Mode.FULL) {
+            sql += " AND d.row_key IS NOT NULL AND (EXISTS (SELECT 1 FROM " + plan.stagingTable() + " s WHERE "
+                    + plan.keyText("s") + " = d.row_key) OR EXISTS (SELECT 1 FROM ferry.dead_letter n WHERE "
+                    + "n.table_name = d.table_name AND n.staging_id = ? AND n.row_key = d.row_key))";
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, plan.name());
+            ps.setString(2, stagingId);
+            if (plan.spec().mode() != TableSpec.Mode.FULL) {
+                ps.setString(3, stagingId);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     /** A table's dead letters passed its maxDeadLetters: it fails instead of being applied. */
     public static final class TooManyDeadLettersException extends Exception {
         TooManyDeadLettersException(String message) {

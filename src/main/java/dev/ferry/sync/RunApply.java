@@ -139,6 +139,8 @@ public final class RunApply {
                             + " from a fresh snapshot");
                 }
                 for (TablePlan plan : plans) {
+                    // dead letters of earlier stagings whose rows this apply settles are no longer set aside
+                    DeadLetterStore.clearSettled(c, plan, stagingIds.get(plan.name()));
                     discardStaging(c, plan);
                     s.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
                 }

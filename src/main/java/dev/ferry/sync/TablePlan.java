@@ -677,6 +677,36 @@ public final class TablePlan {
     }
 
     /**
+     * {@code ferry verify}'s row stream for a merge or incremental table, in comparison-key text order (the
+     * natural key where the table has one, whose ids differ by design, else the key): comparison key, the
+     * checksum's row hash (as {@link #hashSql}), and the key as text (what dead letters, ferry.row_hash and
+     * ferry.conflict store). The source side as the read would carry it (owner, rules, filter); the target
+     * side with, when {@code ledger} (ferry.row_hash and ferry.conflict exist), whether the row changed since
+     * Ferry wrote it (its stored hash differs from its hash in the stored hash's form, or none is stored, as
+     * {@link Merge} tells) and whether ferry.conflict holds its key; without the ledger every row counts as
+     * changed, none as a conflict.
+     */
+    public String verifyRowsSql(boolean sourceSide, String ownerLiteral, boolean ledger) {
+        List<String> natural = spec.naturalKeyColumns();
+        // (a natural key as a JSON array even of one column: a NULL in it still gives a key to order by)
+        String compared = natural.isEmpty() ? keyText("s") : "jsonb_build_array(" + natural.stream()
+                .map(k -> "s." + Sql.ident(k) + "::text").collect(Collectors.joining(", ")) + ")::text";
+        String select = "SELECT " + compared + " COLLATE \"C\", " + checksumRowHash(sourceSide, ownerLiteral) + "::text, "
+                + keyText("s");
+        if (sourceSide) {
+            return select + sourceFromWhere(List.of()) + " ORDER BY 1";
+        }
+        String table = Sql.literal(name());
+        if (!ledger) {
+            return select + ", true, false FROM " + targetRows() + " s ORDER BY 1";
+        }
+        return select + ", h.hash IS NULL OR h.hash <> CASE WHEN length(h.hash) = 32 THEN " + legacyRowHash("s")
+                + " ELSE " + rowHash("s") + " END, EXISTS (SELECT 1 FROM ferry.conflict x WHERE x.table_name = " + table
+                + " AND x.row_key = " + keyText("s") + ") FROM " + targetRows() + " s LEFT JOIN ferry.row_hash h ON "
+                + "h.table_name = " + table + " AND h.row_key = " + keyText("s") + " ORDER BY 1";
+    }
+
+    /**
      * The target's (key as text, quick row hash) in key order, after the key {@code ?} when {@code after};
      * the same 64-bit hash as {@link #copySelectSql}'s, to skip unchanged rows while reading.
      */
