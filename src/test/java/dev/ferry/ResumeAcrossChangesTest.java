@@ -80,6 +80,27 @@ class ResumeAcrossChangesTest {
     }
 
     @Test
+    void should_restage_a_table_kept_staged_by_a_failed_apply_when_production_changed() throws Exception {
+        try (SyncFixture f = new SyncFixture("resume_applyfail", 2_000)) {
+            // the apply fails on one row (a development check that raises): every row stays staged
+            f.execDev("CREATE FUNCTION no_book_1500(text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF $1 = '0000001500' THEN RAISE EXCEPTION 'injected apply failure'; END IF; RETURN true; END $$",
+                    "ALTER TABLE book ADD CONSTRAINT no_book_1500 CHECK (no_book_1500(isbn10)) NOT VALID");
+            assertEquals(1, f.sync(o -> { }).exitCode(), f.output());
+            assertEquals("2000", f.dev("SELECT count(*) FROM " + STAGING));
+            f.execDev("ALTER TABLE book DROP CONSTRAINT no_book_1500");
+            f.execProd("UPDATE book SET title = 'Retitled' WHERE id <= 10", "DELETE FROM book WHERE id = 20");
+
+            SyncJob.Outcome second = f.sync(o -> { });
+            assertEquals(0, second.exitCode(), f.output());
+            assertTrue(f.output().contains("book: resuming after 2,000 staged rows; 0 rows to read"), f.output());
+            assertTrue(f.output().contains("restaging the table from the start"), f.output());
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+            assertEquals("1999", f.dev("SELECT count(*) FROM book"));
+        }
+    }
+
+    @Test
     void should_discard_staged_rows_with_fresh_and_read_every_row() throws Exception {
         try (SyncFixture f = new SyncFixture("resume_fresh", BOOKS)) {
             long staged = interruptedRun(f);
