@@ -46,6 +46,10 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--failed-only", description = "Only the tables that did not end SUCCESS in the last run.")
     boolean failedOnly;
 
+    @Option(names = "--fresh", description = "Discard the staged rows and checkpoints of the selected tables first: "
+            + "every row is read again instead of resuming an interrupted run.")
+    boolean fresh;
+
     @Option(names = "--no-verify", description = "Skip the count and checksum comparison with the source before the "
             + "apply commits (faster; constraints, staging and atomicity stay).")
     boolean noVerify;
@@ -70,6 +74,7 @@ public final class SyncCommand implements Callable<Integer> {
         options.debug = debug;
         options.dryRun = dryRun;
         options.failedOnly = failedOnly;
+        options.fresh = fresh;
         if (noVerify) {
             options.overrides.put("ferry.verify", "false");
         }

@@ -61,6 +61,8 @@ public final class SyncJob {
         public boolean dryRun;
         /** Only the tables that did not end SUCCESS in the last run. */
         public boolean failedOnly;
+        /** Discard the selected tables' staged rows and checkpoints before the run: nothing is resumed. */
+        public boolean fresh;
         /** The name of a database marked as production that may nevertheless be written. */
         public String allowProductionTarget;
         /** The run's id, when the caller needs it before the run starts (JMX); null for a new one. */
@@ -206,9 +208,9 @@ public final class SyncJob {
             }
             confirm(app, plans, owner, options);
             Object ownerId = owner.map(OwnerResolver.User::id).orElse(null);
-            Run run = runner.run(options.runId != null
+            Run run = runner.run((options.runId != null
                     ? new Run(options.runId, options.trigger, options.who, ownerId, plans)
-                    : new Run(options.trigger, options.who, ownerId, plans));
+                    : new Run(options.trigger, options.who, ownerId, plans)).fresh(options.fresh));
             progress.summary(run);
             app.bean("ferryMetrics", FerryMetrics.class).run(run);
             Alerts.send(app, run);

@@ -33,6 +33,7 @@ public final class Run {
     private final Object commitGate = new Object();
     private java.sql.Connection applying;
     private volatile Object sentForCommit;
+    private volatile boolean fresh;
 
     /** A run of these plans, in order, with a new id. */
     public Run(String trigger, String who, Object ownerId, List<TablePlan> plans) {
@@ -156,6 +157,20 @@ public final class Run {
     /** The COMMIT sent was answered: it failed, so a redelivery applies again. */
     void commitFailed() {
         sentForCommit = null;
+    }
+
+    /**
+     * {@code sync --fresh}: the run discards every table's staged rows and checkpoint before it reads
+     * (under the run lock), so nothing is resumed. Returns this run.
+     */
+    public Run fresh(boolean discardStaging) {
+        fresh = discardStaging;
+        return this;
+    }
+
+    /** Whether the run discards staged rows before it reads ({@link #fresh(boolean)}). */
+    public boolean fresh() {
+        return fresh;
     }
 
     /** Whether the run was asked to stop. */

@@ -136,7 +136,7 @@ public final class RunApply {
                     c.commit();
                     throw new TableSync.VerificationException("verification failed for " + why + "; nothing was "
                             + "applied, run again to restage " + (differing.size() == 1 ? "that table" : "those tables")
-                            + " from a fresh snapshot");
+                            + " from a fresh snapshot", differing.stream().map(TablePlan::name).toList());
                 }
                 for (TablePlan plan : plans) {
                     // dead letters of earlier stagings whose rows this apply settles are no longer set aside

@@ -275,51 +275,79 @@ public final class SyncRunner {
         try {
             snapshot.open();
             try (ProducerTemplate producer = camel.createProducerTemplate()) {
-                Map<String, Exception> failures = stageAll(producer, run);
-                for (TablePlan plan : run.plans()) {
-                    Exception failure = failures.get(plan.name());
-                    if (failure == null) {
-                        continue;
-                    }
-                    TableResult result = run.result(plan.name());
-                    if (failure instanceof TableSync.RunInterruptedException || run.stopRequested()) {
-                        result.finish(TableResult.Status.FAILED, "interrupted; the next run resumes from the checkpoint");
-                        if (outcome != Run.Status.FAILED) {
-                            outcome = Run.Status.INTERRUPTED;
-                            firstError = plan.name() + ": interrupted";
-                        }
-                    } else {
-                        String message = Redactor.redact(SqlErrors.message(failure));
-                        result.finish(TableResult.Status.FAILED, message);
-                        if (outcome != Run.Status.FAILED) {
-                            firstError = plan.name() + ": " + message;
-                        }
-                        outcome = Run.Status.FAILED;
-                    }
+                if (run.fresh()) {
+                    discardStaged(run);
                 }
-                if (outcome == Run.Status.SUCCESS && run.stopRequested()) {
-                    // stopped during the last batch: the staged tables wait for the next run's apply
-                    outcome = Run.Status.INTERRUPTED;
-                    firstError = "interrupted before the apply; the next run applies the staged tables";
-                } else if (outcome == Run.Status.SUCCESS) {
+                Map<String, Exception> failures = stageAll(producer, run, run.plans());
+                boolean restaged = false;
+                while (true) {
+                    for (TablePlan plan : run.plans()) {
+                        Exception failure = failures.get(plan.name());
+                        if (failure == null) {
+                            continue;
+                        }
+                        TableResult result = run.result(plan.name());
+                        if (failure instanceof TableSync.RunInterruptedException || run.stopRequested()) {
+                            result.finish(TableResult.Status.FAILED, "interrupted; the next run resumes from the checkpoint");
+                            if (outcome != Run.Status.FAILED) {
+                                outcome = Run.Status.INTERRUPTED;
+                                firstError = plan.name() + ": interrupted";
+                            }
+                        } else {
+                            String message = Redactor.redact(SqlErrors.message(failure));
+                            result.finish(TableResult.Status.FAILED, message);
+                            if (outcome != Run.Status.FAILED) {
+                                firstError = plan.name() + ": " + message;
+                            }
+                            outcome = Run.Status.FAILED;
+                        }
+                    }
+                    if (outcome != Run.Status.SUCCESS) {
+                        break;
+                    }
+                    if (run.stopRequested()) {
+                        // stopped during the last batch: the staged tables wait for the next run's apply
+                        outcome = Run.Status.INTERRUPTED;
+                        firstError = "interrupted before the apply; the next run applies the staged tables";
+                        break;
+                    }
                     Exchange exchange = new DefaultExchange(camel);
                     exchange.setProperty(Run.PROPERTY, run);
                     producer.send("direct:ferry-apply", exchange);
-                    if (exchange.getException() != null && run.stopRequested()) {
+                    if (exchange.getException() == null) {
+                        break;
+                    }
+                    if (run.stopRequested()) {
                         // cancelled, or refused to commit: rolled back whole
                         outcome = Run.Status.INTERRUPTED;
                         firstError = "interrupted during the apply, which rolled back; the next run applies the "
                                 + "staged tables";
-                    } else if (exchange.getException() != null) {
-                        String message = Redactor.redact(SqlErrors.message(exchange.getException()));
-                        outcome = Run.Status.FAILED;
-                        firstError = "apply: " + message;
-                        for (TableResult result : run.results()) {
-                            if (result.status() == TableResult.Status.STAGED) {
-                                result.finish(TableResult.Status.FAILED, "not applied: " + message);
-                            }
+                        break;
+                    }
+                    List<TablePlan> stale = restaged ? List.of() : stale(run, exchange.getException());
+                    if (!stale.isEmpty()) {
+                        // staged rows of an earlier run (or snapshot) no longer match this run's snapshot: the apply
+                        // rolled back and discarded their staging; they are read again, whole, and applied with the rest
+                        restaged = true;
+                        for (TablePlan plan : stale) {
+                            TableResult result = run.result(plan.name());
+                            progress.note(plan.name() + ": the rows staged " + (result.resumed() > 0 ? "by an earlier run"
+                                    : "before the source snapshot was renewed") + " differ from the source (production "
+                                    + "changed since): restaging the table from the start in this run's snapshot");
+                            result.restage();
+                        }
+                        failures = stageAll(producer, run, stale);
+                        continue;
+                    }
+                    String message = Redactor.redact(SqlErrors.message(exchange.getException()));
+                    outcome = Run.Status.FAILED;
+                    firstError = "apply: " + message;
+                    for (TableResult result : run.results()) {
+                        if (result.status() == TableResult.Status.STAGED) {
+                            result.finish(TableResult.Status.FAILED, "not applied: " + message);
                         }
                     }
+                    break;
                 }
                 String why = outcome == Run.Status.INTERRUPTED ? "the run was stopped" : "another table failed";
                 for (TableResult result : run.results()) {
@@ -360,10 +388,10 @@ public final class SyncRunner {
      * does not depend on foreign-key order: the apply handles that). After a table fails, tables not yet
      * started are left PENDING. Returns the failure of each table that failed.
      */
-    private Map<String, Exception> stageAll(ProducerTemplate producer, Run run) throws Exception {
+    private Map<String, Exception> stageAll(ProducerTemplate producer, Run run, List<TablePlan> plans) throws Exception {
         Map<String, Exception> failures = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.ConcurrentLinkedQueue<TablePlan> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(run.plans());
-        int threads = Math.max(1, Math.min(parallelTables, run.plans().size()));
+        java.util.concurrent.ConcurrentLinkedQueue<TablePlan> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(plans);
+        int threads = Math.max(1, Math.min(parallelTables, plans.size()));
         java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "ferry-table");
             t.setDaemon(true);
@@ -398,6 +426,68 @@ public final class SyncRunner {
             pool.shutdownNow();
         }
         return failures;
+    }
+
+    /**
+     * The tables whose verification failed only because their staging is older than the run's snapshot:
+     * each was resumed from an earlier run's staging, or staged before a lost snapshot was renewed. Empty
+     * when the failure is anything else, or when a table read whole in this snapshot differs too (restaging
+     * would not change it).
+     */
+    private static List<TablePlan> stale(Run run, Exception failure) {
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof TableSync.VerificationException)) {
+            cause = cause.getCause();
+        }
+        if (!(cause instanceof TableSync.VerificationException verification) || verification.tables().isEmpty()) {
+            return List.of();
+        }
+        List<TablePlan> stale = new ArrayList<>();
+        for (String table : verification.tables()) {
+            TableResult result = run.result(table);
+            if (result == null || (result.resumed() == 0 && result.snapshot == run.snapshots())) {
+                return List.of();
+            }
+            stale.add(run.plan(table));
+        }
+        return stale;
+    }
+
+    /**
+     * {@code sync --fresh}: drops each table's staging and checkpoint before anything is read (under the
+     * run lock), one line per table that had any, so every row is read again in this run's snapshot.
+     */
+    private void discardStaged(Run run) throws SQLException {
+        try (java.sql.Connection c = target.getConnection()) {
+            for (TablePlan plan : run.plans()) {
+                boolean staging;
+                boolean checkpoint;
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, "
+                        + "EXISTS (SELECT 1 FROM ferry.checkpoint WHERE table_name = ?)")) {
+                    ps.setString(1, plan.stagingTable());
+                    ps.setString(2, plan.name());
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        staging = rs.getBoolean(1);
+                        checkpoint = rs.getBoolean(2);
+                    }
+                }
+                if (!staging && !checkpoint) {
+                    continue;
+                }
+                long rows = 0;
+                if (staging) {
+                    try (java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
+                        rs.next();
+                        rows = rs.getLong(1);
+                    }
+                }
+                RunApply.discardStaging(c, plan);
+                progress.note(String.format(java.util.Locale.ROOT, "fresh: discarded staged rows of %s (%,d rows)",
+                        plan.name(), rows));
+            }
+        }
     }
 
     /** Sends one table through its route, again from its checkpoint after a transient failure; returns the failure or null. */

@@ -34,6 +34,10 @@ public final class TableResult {
     /** The rows and the sum of their checksum hashes staged so far by a summing read (committed batches only). */
     volatile long summedRows;
     volatile java.math.BigInteger summed = java.math.BigInteger.ZERO;
+    /** The run's snapshot (1, or more after a lost one was renewed) in which the table was last prepared. */
+    volatile int snapshot;
+    /** Whether the run discarded this table's staging and staged it again (stale rows of an earlier run). */
+    private volatile boolean restaged;
     /** incremental: the high-water mark this run reaches (stored when the table is applied). */
     volatile String watermark;
 
@@ -53,6 +57,27 @@ public final class TableResult {
         read.addAndGet(rows);
         deadLettered.addAndGet(setAside);
         batches++;
+    }
+
+    /** Back to pending, counts cleared: the table's staging was discarded and is read again from the start. */
+    void restage() {
+        read.set(0);
+        deadLettered.set(0);
+        batches = 0;
+        skipped = 0;
+        written = 0;
+        resumed = 0;
+        expected = 0;
+        status = Status.PENDING;
+        error = null;
+        finished = null;
+        lastStagedKey = null;
+        restaged = true;
+    }
+
+    /** Whether this run discarded the table's staging and staged it again from the start. */
+    public boolean restaged() {
+        return restaged;
     }
 
     void staged() {

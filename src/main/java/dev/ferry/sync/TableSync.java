@@ -175,6 +175,7 @@ public final class TableSync {
             Object owner = run.ownerId();
             result.sourceChecksum = CHECKSUMS.submit(() -> new Verifier(source, target).source(plan, owner, List.of()));
         }
+        result.snapshot = run.snapshots();
         result.watermark = watermarkTo != null ? watermarkTo : watermarkFrom;
         result.lastStagedKey = resume ? checkpointKey : null;
         plan.warnings().forEach(progress::note);
@@ -420,8 +421,20 @@ public final class TableSync {
 
     /** The target differs from the source after the apply. */
     public static final class VerificationException extends Exception {
+        private final List<String> tables;
+
         VerificationException(String message) {
+            this(message, List.of());
+        }
+
+        VerificationException(String message, List<String> tables) {
             super(message);
+            this.tables = List.copyOf(tables);
+        }
+
+        /** The tables that differed (their staging was discarded). */
+        public List<String> tables() {
+            return tables;
         }
     }
 }
