@@ -90,6 +90,12 @@ class NewUserPathTest {
             assertEquals(2, cli.run("verify"), cli.output());
             assertEquals(line, cli.output().strip(), cli.output());
 
+            try (var socket = new java.net.ServerSocket(0)) {
+                cli.with("ferry.http.port", String.valueOf(socket.getLocalPort())); // free once closed
+            }
+            assertEquals(2, cli.run("serve"), cli.output());
+            assertTrue(cli.output().contains(line), cli.output());
+
             Path empty = Files.createTempDirectory("ferry-empty");
             assertEquals(2, cli.run("sync", "--yes", "--tables-dir", empty.toString()), cli.output());
             assertTrue(cli.output().contains("no table routes (*.yaml) in " + empty + ": run ./ferry scaffold --out "
