@@ -37,6 +37,11 @@ public final class FerryApp implements AutoCloseable {
         return Path.of(System.getProperty("ferry.home", ".")).toAbsolutePath().normalize();
     }
 
+    /** The demo's table routes (the book catalogue), apart from routes/tables, which holds the user's own. */
+    public static Path demoTables() {
+        return home().resolve("routes/demo");
+    }
+
     /**
      * Starts Camel with the table routes of {@code tablesDir} (null: routes/tables) and these property
      * overrides (e.g. connection URLs for the demo).
@@ -66,8 +71,9 @@ public final class FerryApp implements AutoCloseable {
         main.setPropertyPlaceholderLocations("file:" + config);
         Map<String, String> props = new LinkedHashMap<>();
         // templates first: they must be loaded before the templated routes that use them
+        // a tables folder that does not exist loads no table route (sync and verify then say how to make one)
         props.put("camel.main.routes-include-pattern", "file:" + home.resolve("routes/templates") + "/*.yaml,file:"
-                + home.resolve("routes") + "/*.yaml,file:" + tables + "/*.yaml"
+                + home.resolve("routes") + "/*.yaml" + (Files.isDirectory(tables) ? ",file:" + tables + "/*.yaml" : "")
                 + (service ? ",file:" + home.resolve("routes/serve") + "/*.yaml" : ""));
         if (service) {
             props.put("camel.server.enabled", "true");
@@ -131,6 +137,17 @@ public final class FerryApp implements AutoCloseable {
 
     public Path folder() {
         return home;
+    }
+
+    /** The folder the table routes were read from. */
+    public Path tables() {
+        return tables;
+    }
+
+    /** The folder the table routes were read from, as the user would type it (relative to the working directory when inside it). */
+    public String tablesShown() {
+        Path cwd = Path.of("").toAbsolutePath();
+        return tables.startsWith(cwd) && !tables.equals(cwd) ? cwd.relativize(tables).toString() : tables.toString();
     }
 
     /** A registry bean. */

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -260,7 +261,7 @@ class ApplySignalsIT {
         static Ferry start(Map<String, String> env, String... args) throws IOException {
             List<String> command = new ArrayList<>();
             command.add(new File("ferry").getAbsolutePath());
-            command.addAll(List.of(args));
+            command.addAll(List.of(BookRoutes.demo(args))); // sync reads the demo's book route
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().putAll(env);
             Process p = pb.start();

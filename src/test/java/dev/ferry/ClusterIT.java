@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,8 @@ class ClusterIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve")
+        ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve", "--tables-dir",
+                BookRoutes.DEMO.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of(
                 "FERRY_SOURCE_URL", f.pg.url(f.production), "FERRY_SOURCE_USER", f.pg.user(),

@@ -31,6 +31,7 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import dev.ferry.sync.TablePlan;
 import org.junit.jupiter.api.AfterEach;
@@ -328,7 +329,7 @@ class FaultToleranceIT {
         static Ferry start(Map<String, String> env, String... args) throws IOException {
             List<String> command = new ArrayList<>();
             command.add(new File("ferry").getAbsolutePath());
-            command.addAll(List.of(args));
+            command.addAll(List.of(BookRoutes.demo(args))); // sync reads the demo's book route
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().putAll(env);
             Ferry ferry = new Ferry(pb.start());

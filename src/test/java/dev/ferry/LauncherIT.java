@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class LauncherIT {
     private static Result ferry(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(new File("ferry").getAbsolutePath());
-        command.addAll(List.of(args));
+        command.addAll(List.of(BookRoutes.demo(args))); // sync reads the demo's book route
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 
+import dev.ferry.support.BookRoutes;
 import dev.ferry.sync.Progress;
 import dev.ferry.sync.TableSpec;
 import org.apache.camel.Route;
@@ -15,7 +16,7 @@ class RoutesTest {
 
     @Test
     void should_load_every_yaml_route_with_explicit_ids() throws Exception {
-        try (FerryApp app = FerryApp.start(null, Map.of())) {
+        try (FerryApp app = FerryApp.start(BookRoutes.DEMO, Map.of())) {
             List<String> ids = app.camel().getRoutes().stream().map(Route::getRouteId).sorted().toList();
             assertEquals(List.of("ferry-apply", "ferry-dead-letter", "ferry-stage-batch", "ferry-stage-batch-tx", "sync-book"), ids);
             assertEquals(5, app.camel().getRoutes().size());
@@ -26,8 +27,19 @@ class RoutesTest {
     }
 
     @Test
+    void should_ship_routes_tables_empty_and_the_demo_route_apart() throws Exception {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("routes/tables"))) {
+            assertEquals(List.of("README.md"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        try (FerryApp app = FerryApp.start(null, Map.of())) {
+            assertEquals(Map.of(), app.runner(new Progress(System.err)).tables());
+            assertEquals(4, app.camel().getRoutes().size());
+        }
+    }
+
+    @Test
     void should_take_the_batch_size_from_configuration_unless_the_route_sets_it() throws Exception {
-        try (FerryApp app = FerryApp.start(null, Map.of("ferry.batch-size", "250"))) {
+        try (FerryApp app = FerryApp.start(BookRoutes.DEMO, Map.of("ferry.batch-size", "250"))) {
             assertEquals(250, app.runner(new Progress(System.err)).tables().get("book").batchSize());
         }
     }

@@ -31,6 +31,7 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
+import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,8 @@ class ServeIT {
     }
 
     private static Process serve(SyncFixture f, Map<String, String> extra, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve")
+        ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve", "--tables-dir",
+                BookRoutes.DEMO.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("FERRY_SOURCE_URL", f.pg.url(f.production));

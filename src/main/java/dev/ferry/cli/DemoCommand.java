@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.ferry.FerryApp;
 import dev.ferry.demo.DemoData;
 import dev.ferry.demo.ThrowawayPostgres;
 import dev.ferry.log.Redactor;
@@ -78,6 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoData.fillDevelopment(dev);
             }
 
+            options.tablesDir = FerryApp.demoTables(); // the book route; routes/tables holds the user's own
             options.ownerEmail = OWNER;
             options.yes = true;
             options.report = report;

@@ -65,7 +65,9 @@ public final class ScaffoldCommand implements Callable<Integer> {
                 Files.writeString(file, route(qualified, table, catalogue.foreignKeys(qualified), suggested));
                 written++;
             }
-            System.err.println("wrote " + written + " route file(s) to " + folder);
+            boolean usual = folder.toAbsolutePath().normalize().equals(FerryApp.home().resolve("routes/tables"));
+            System.err.println("wrote " + written + " route file(s) to " + folder + ": review them (key, owner column, "
+                    + "data rules), then ./ferry sync --dry-run" + (usual ? "" : " --tables-dir " + folder));
             return ExitCodes.SUCCESS;
         } catch (Exception e) {
             System.err.println(Redactor.redact("scaffold FAILED: " + SqlErrors.message(e)));

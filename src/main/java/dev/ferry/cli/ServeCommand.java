@@ -74,6 +74,11 @@ public final class ServeCommand implements Callable<Integer> {
             app.close();
             return ExitCodes.USAGE;
         }
+        if (app.runner(new Progress(System.err)).tables().isEmpty()) {
+            System.err.println(SyncJob.noTableRoutes(app)); // a service with nothing to run: every tick would fail
+            app.close();
+            return ExitCodes.USAGE;
+        }
         coordinator.attach(app);
         app.bean("ferryMetrics", FerryMetrics.class).declare(app.runner(new Progress(System.err)).tables().keySet(),
                 coordinator::running);

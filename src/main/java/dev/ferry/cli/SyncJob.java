@@ -189,6 +189,9 @@ public final class SyncJob {
             } catch (IllegalArgumentException e) { // a template parameter a route file gives a wrong value
                 return fail(ExitCodes.USAGE, e.getMessage(), e, options);
             }
+            if (all.isEmpty()) {
+                throw new UsageException(noTableRoutes(app));
+            }
             List<TableSpec> specs = options.failedOnly ? failedInLastRun(app, all) : select(all, options);
             if (specs.isEmpty()) {
                 err.println("nothing to run: every table of the last run ended SUCCESS");
@@ -313,11 +316,17 @@ public final class SyncJob {
         return out;
     }
 
+    /**
+     * The one line for a tables folder without a table route: where Ferry looked, and the next step (routes/tables
+     * ships empty; the demo's routes are in routes/demo).
+     */
+    public static String noTableRoutes(FerryApp app) {
+        String dir = app.tablesShown();
+        return "no table routes (*.yaml) in " + dir + (java.nio.file.Files.isDirectory(app.tables()) ? "" : " (no such folder)")
+                + ": run ./ferry scaffold --out " + dir + " (then review the files), or pass --tables-dir DIR";
+    }
+
     private static List<TableSpec> select(Map<String, TableSpec> all, Options options) throws UsageException {
-        if (all.isEmpty()) {
-            throw new UsageException("no table routes found" + (options.tablesDir != null ? " in " + options.tablesDir : "")
-                    + ": add a routes/tables/<table>.yaml (see README, 'Adding a table')");
-        }
         if (options.tables.isEmpty()) {
             return new ArrayList<>(all.values());
         }

@@ -51,6 +51,10 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             SyncRunner runner = app.runner(new Progress(System.err));
             Map<String, TableSpec> all = runner.tables();
+            if (all.isEmpty()) {
+                System.err.println(SyncJob.noTableRoutes(app));
+                return ExitCodes.USAGE;
+            }
             List<TableSpec> specs = new ArrayList<>();
             for (String name : tables.isEmpty() ? List.copyOf(all.keySet()) : tables) {
                 TableSpec spec = all.get(name);

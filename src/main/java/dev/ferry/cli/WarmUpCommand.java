@@ -28,7 +28,8 @@ public final class WarmUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (FerryApp app = FerryApp.start(null, Map.of("ferry.source.url", NOWHERE, "ferry.target.url", NOWHERE,
+        // the demo's table route: routes/tables ships empty, and a templated route must be loaded to be archived
+        try (FerryApp app = FerryApp.start(FerryApp.demoTables(), Map.of("ferry.source.url", NOWHERE, "ferry.target.url", NOWHERE,
                 "ferry.source.pool-size", "1", "ferry.target.pool-size", "1"))) {
             app.runner(new dev.ferry.sync.Progress(System.err));
         }

@@ -49,9 +49,10 @@ public final class SyncFixture implements AutoCloseable {
         development = dev;
     }
 
-    /** Options pointing at this fixture's databases, confirmed, owner bob. */
+    /** Options pointing at this fixture's databases and the demo's book route, confirmed, owner bob. */
     public SyncJob.Options options() {
         SyncJob.Options o = new SyncJob.Options();
+        o.tablesDir = BookRoutes.DEMO;
         o.overrides.put("ferry.source.url", pg.url(production));
         o.overrides.put("ferry.source.user", pg.user());
         o.overrides.put("ferry.source.password", pg.password());
@@ -80,10 +81,13 @@ public final class SyncFixture implements AutoCloseable {
         }
     }
 
-    /** Runs a Ferry command line in process against this fixture's databases; output kept in {@link #output()}. */
+    /**
+     * Runs a Ferry command line in process against this fixture's databases (sync, verify and serve read the
+     * demo's book route unless given {@code --tables-dir}); output kept in {@link #output()}.
+     */
     public int ferry(String... args) {
         Cli cli = new Cli(pg, production, development);
-        int code = cli.run(args);
+        int code = cli.run(BookRoutes.demo(args));
         output = cli.output();
         return code;
     }
