@@ -242,7 +242,8 @@ class ServeIT {
             }
             int httpPort = freePort();
             Path log = Files.createTempFile("ferry-serve", ".log");
-            ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve")
+            ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve", "--tables-dir",
+                    BookRoutes.DEMO.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(Map.of("FERRY_SOURCE_URL", url + "prod", "FERRY_SOURCE_USER", "postgres",
                     "FERRY_TARGET_URL", url + "dev", "FERRY_TARGET_USER", "postgres",
