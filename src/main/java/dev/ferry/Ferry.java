@@ -46,6 +46,9 @@ public final class Ferry implements Runnable {
 
     /** Runs the command line and returns its exit code (used by tests). */
     public static int execute(String... args) {
+        if (java.util.Arrays.asList(args).contains("--debug")) {
+            System.setProperty("ferry.debug", "true"); // log lines then carry whole stack traces too
+        }
         CommandLine cli = new CommandLine(new Ferry());
         // a wrong command or option: what was wrong, then the usage of the command it was given to; exit 2
         cli.setParameterExceptionHandler((e, arguments) -> {

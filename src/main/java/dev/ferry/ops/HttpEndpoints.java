@@ -111,7 +111,7 @@ public final class HttpEndpoints {
     private static boolean answers(DataSource pool) {
         try (Connection c = pool.getConnection()) {
             boolean valid = c.isValid(1);
-            if (!c.getAutoCommit()) {
+            if (valid && !c.getAutoCommit()) {
                 c.rollback();
             }
             return valid;
