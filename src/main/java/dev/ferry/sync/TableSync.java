@@ -233,7 +233,7 @@ public final class TableSync {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rows = (List<Map<String, Object>>) body;
             if (plan.spec().hasOwner()) {
-                OwnerRemap.apply(rows, plan.spec().ownerColumn(), run.ownerId());
+                OwnerRemap.apply(rows, plan.field(plan.spec().ownerColumn()), run.ownerId());
             }
             batchLastKey = rows.isEmpty() ? null : (String) rows.get(rows.size() - 1).get(TablePlan.KEY_FIELD);
         }
