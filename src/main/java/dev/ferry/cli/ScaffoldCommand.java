@@ -244,7 +244,8 @@ public final class ScaffoldCommand implements Callable<Integer> {
         if (plain) {
             return base + ".yaml";
         }
-        String readable = base.replaceAll("[^A-Za-z0-9_-]", "_");
+        String readable = java.text.Normalizer.normalize(base, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                .replaceAll("[^A-Za-z0-9_-]", "_");
         if (readable.length() > 100) {
             readable = readable.substring(0, 100);
         }

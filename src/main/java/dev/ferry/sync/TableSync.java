@@ -400,6 +400,44 @@ public final class TableSync {
         });
     }
 
+    // The template's steps name no table: the runner puts it in the exchange property ferryTable, so that a
+    // name is never text inside a method call (Camel would read the quotes of "my table" or a 'null' as its own).
+
+    /** {@link #prepare(Exchange, String)} for the exchange's table. */
+    public void prepare(Exchange exchange) throws SQLException {
+        prepare(exchange, table(exchange));
+    }
+
+    /** {@link #beforeStage(Exchange, String)} for the exchange's table. */
+    public void beforeStage(Exchange exchange) throws RunInterruptedException {
+        beforeStage(exchange, table(exchange));
+    }
+
+    /** {@link #pace(Exchange, String, long)} for the exchange's table. */
+    public void pace(Exchange exchange, long maxRowsPerSecond) throws InterruptedException {
+        pace(exchange, table(exchange), maxRowsPerSecond);
+    }
+
+    /** {@link #afterStage(Exchange, String)} for the exchange's table. */
+    public void afterStage(Exchange exchange) {
+        afterStage(exchange, table(exchange));
+    }
+
+    /** {@link #staged(Exchange, String)} for the exchange's table. */
+    public void staged(Exchange exchange) throws SQLException, java.io.IOException,
+            DeadLetterStore.TooManyDeadLettersException {
+        staged(exchange, table(exchange));
+    }
+
+    private static String table(Exchange exchange) {
+        String table = exchange.getProperty(SyncRunner.TABLE_PROPERTY, String.class);
+        if (table == null) {
+            throw new IllegalStateException("a table route was called without its table (exchange property "
+                    + SyncRunner.TABLE_PROPERTY + "): runs start through SyncRunner");
+        }
+        return table;
+    }
+
     /** Row count and order-independent checksum of a table's rows. */
     public record Checksum(long rows, BigDecimal sum) {
 
