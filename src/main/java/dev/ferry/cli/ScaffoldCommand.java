@@ -273,6 +273,12 @@ public final class ScaffoldCommand implements Callable<Integer> {
         return y.append('"').toString();
     }
 
+    /** A YAML double-quoted scalar holding {@code text} exactly ("id, at"). */
+    static String quoted(String text) {
+        String y = yaml(text);
+        return y.startsWith("\"") ? y : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** Text for a YAML comment: control characters (a newline would end the comment) shown as escapes. */
     private static String comment(String text) {
         StringBuilder y = new StringBuilder();
@@ -313,10 +319,10 @@ public final class ScaffoldCommand implements Callable<Integer> {
         y.append("    routeId: ").append(yaml("sync-" + name)).append('\n');
         y.append("    parameters:\n");
         y.append("      - name: table\n        value: ").append(yaml(name)).append('\n');
-        y.append("      - name: key\n        value: ").append(key.isEmpty() ? "\"\"" : yaml(String.join(", ", key))).append('\n');
+        y.append("      - name: key\n        value: ").append(quoted(String.join(", ", key))).append('\n');
         if (!suggested.isEmpty()) {
             y.append("      # data rules suggested for columns that look personal: review them\n");
-            y.append("      - name: rules\n        value: ").append(yaml(String.join("; ", suggested.entrySet().stream()
+            y.append("      - name: rules\n        value: ").append(quoted(String.join("; ", suggested.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).toList()))).append('\n');
         }
         return y.toString();
