@@ -35,7 +35,7 @@ class EveryNameTest {
                 "it's" text);
             ALTER TABLE "a.b" ADD FOREIGN KEY (next_id) REFERENCES "it's" (id);
             CREATE TABLE "select" ("from" int PRIMARY KEY, "Ünïcødé" text);
-            CREATE TABLE "Ünïcødé" (id int PRIMARY KEY, "é" text);
+            CREATE TABLE "Ünïcødé" ("k,ey" int PRIMARY KEY, "é" text);
             CREATE TABLE "q?x#" (id int PRIMARY KEY, "c:?d" text, "#" int);
             CREATE TABLE a.t (id int PRIMARY KEY, v text);
             CREATE TABLE b.t (id int PRIMARY KEY, w text);

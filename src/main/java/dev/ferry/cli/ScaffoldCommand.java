@@ -319,7 +319,10 @@ public final class ScaffoldCommand implements Callable<Integer> {
         y.append("    routeId: ").append(yaml("sync-" + name)).append('\n');
         y.append("    parameters:\n");
         y.append("      - name: table\n        value: ").append(yaml(name)).append('\n');
-        y.append("      - name: key\n        value: ").append(quoted(String.join(", ", key))).append('\n');
+        // a key column whose name has a comma, a quote or edge spaces is written in SQL's double quotes
+        y.append("      - name: key\n        value: ").append(quoted(String.join(", ", key.stream()
+                .map(k -> k.contains(",") || k.contains("\"") || !k.equals(k.trim()) || k.isEmpty()
+                        ? "\"" + k.replace("\"", "\"\"") + "\"" : k).toList()))).append('\n');
         if (!suggested.isEmpty()) {
             y.append("      # data rules suggested for columns that look personal: review them\n");
             y.append("      - name: rules\n        value: ").append(quoted(String.join("; ", suggested.entrySet().stream()

@@ -1,6 +1,5 @@
 package dev.ferry.sync;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -161,11 +160,24 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
         return columns(naturalKey);
     }
 
-    private static List<String> columns(String list) {
+    /**
+     * Column names, comma-separated; a name in double quotes is taken as it is, "" for a quote inside
+     * ({@code "a,b", id}), so that any column name can be given.
+     */
+    static List<String> columns(String list) {
         if (list == null || list.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : list.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
+            String p = part.trim();
+            if (p.length() >= 2 && p.startsWith("\"") && p.endsWith("\"")) {
+                out.add(p.substring(1, p.length() - 1).replace("\"\"", "\""));
+            } else if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Whether the table carries a subset of its rows (where, limit or percent). */
