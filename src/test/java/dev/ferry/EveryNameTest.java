@@ -171,6 +171,19 @@ class EveryNameTest {
         assertTrue(cli.output().contains("kept") && cli.output().contains("wrote 0 route file(s)"), cli.output());
         assertEquals(2, cli.run("scaffold", "--out", routes.toString(), "--schema", "nope"), cli.output());
 
+        // a hand-named schema.table.yaml: one line saying what to rename it to, nothing run
+        Files.copy(routes.resolve("a-t.yaml"), routes.resolve("a.t.yaml"));
+        assertEquals(2, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
+        assertTrue(cli.output().contains("a.t.yaml: a route file's name may have no dot but the one before yaml")
+                && cli.output().contains("rename it a-t.yaml"), cli.output());
+        Files.delete(routes.resolve("a.t.yaml"));
+        // two files for one table: refused, never one silently in place of the other
+        Files.writeString(routes.resolve("again.yaml"), Files.readString(routes.resolve("a-t.yaml"))
+                .replace("routeId: sync-a.t", "routeId: sync-again"));
+        assertEquals(2, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
+        assertTrue(cli.output().contains("sync the same table (endpoint sync-a.t): keep one of them"), cli.output());
+        Files.delete(routes.resolve("again.yaml"));
+
         assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
         assertEquals(Cli.digest(pg, source, "a.t"), Cli.digest(pg, target, "a.t"));
         assertEquals(Cli.digest(pg, source, "b.t"), Cli.digest(pg, target, "b.t"));

@@ -254,7 +254,7 @@ public final class ScaffoldCommand implements Callable<Integer> {
 
     /** A YAML scalar holding {@code text} exactly: as it is when plain, else quoted. */
     static String yaml(String text) {
-        if (text.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+        if (text.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
             return text;
         }
         if (text.codePoints().noneMatch(cp -> Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0x85)) {

@@ -61,18 +61,12 @@ public final class SyncRunner {
     /** The tables of every {@code sync-<table>} route made from the table-sync template, in load order. */
     public Map<String, TableSpec> tables() {
         Map<String, TableSpec> specs = new LinkedHashMap<>();
-        Map<String, String> routeIds = new java.util.HashMap<>();
         for (RouteDefinition route : camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
             Map<String, Object> p = route.getTemplateParameters();
             if (p == null || !p.containsKey("table") || route.getRouteId() == null || !route.getRouteId().startsWith("sync-")) {
                 continue;
             }
             String table = resolve(p.get("table"));
-            String other = routeIds.put(table, route.getRouteId());
-            if (other != null) { // never one route silently in place of another
-                throw new IllegalArgumentException("routes " + other + " and " + route.getRouteId()
-                        + " both sync table " + table + ": keep one of their files");
-            }
             try {
                 specs.put(table, new TableSpec(table, resolve(p.getOrDefault("key", "id")),
                         resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize"))),
