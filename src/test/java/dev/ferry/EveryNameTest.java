@@ -159,6 +159,8 @@ class EveryNameTest {
                 cli.output());
         assertTrue(cli.output().contains("it's"), cli.output());
         assertEquals(2, cli.run("sync", "--yes", "--tables-dir", routes.toString(), "--tables", "t"), cli.output());
+        assertEquals(0, cli.run("verify", "--tables-dir", routes.toString(), "--tables", "a.b,\"Ünïcødé\",events"),
+                cli.output());
     }
 
     @Test
