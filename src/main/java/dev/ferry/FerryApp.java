@@ -66,6 +66,7 @@ public final class FerryApp implements AutoCloseable {
                     + " (run Ferry from its folder or through ./ferry)");
         }
         Path tables = tablesDir != null ? tablesDir.toAbsolutePath().normalize() : home.resolve("routes/tables");
+        checkFileNames(tables);
         // configuration class and routes come from the properties (a main class would add the configuration twice)
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:" + config);
@@ -83,8 +84,54 @@ public final class FerryApp implements AutoCloseable {
         props.putAll(overrides);
         props.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String m = String.valueOf(t.getMessage());
+                int at = m.indexOf("Multiple consumers for the same endpoint is not allowed: direct://");
+                if (at >= 0) { // two route files for one table: say so, not Camel's words
+                    try {
+                        main.stop();
+                    } catch (RuntimeException stopping) {
+                        e.addSuppressed(stopping);
+                    }
+                    throw new IllegalArgumentException("two route files in " + tables + " sync the same table (endpoint "
+                            + m.substring(at + "Multiple consumers for the same endpoint is not allowed: direct://".length())
+                            + "): keep one of them"); // no cause: messages show the deepest cause's words
+                }
+            }
+            throw e;
+        }
         return new FerryApp(main, home, tables);
+    }
+
+    /**
+     * Camel picks a route file's loader by everything after the first dot of its name: {@code public.book.yaml}
+     * would stop Ferry with "Cannot find RoutesBuilderLoader ... extension: book.yaml". Such a name is refused
+     * in one line that says what to rename it to.
+     */
+    private static void checkFileNames(Path tables) throws IOException {
+        if (!Files.isDirectory(tables)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tables)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (!name.endsWith(".yaml")) {
+                    continue;
+                }
+                String stem = name.substring(0, name.length() - ".yaml".length());
+                if (stem.endsWith(".camel")) {
+                    stem = stem.substring(0, stem.length() - ".camel".length());
+                }
+                if (stem.contains(".")) {
+                    throw new IllegalArgumentException(f + ": a route file's name may have no dot but the one before "
+                            + "yaml (Camel picks its loader by everything after the first dot): rename it "
+                            + stem.replace('.', '-') + ".yaml");
+                }
+            }
+        }
     }
 
     /**

@@ -332,7 +332,8 @@ public final class SyncJob {
         }
         List<TableSpec> chosen = new ArrayList<>();
         for (String name : options.tables) {
-            TableSpec spec = all.get(name.trim());
+            String label = TableSpec.find(all.keySet(), name);
+            TableSpec spec = label == null ? null : all.get(label);
             if (spec == null) {
                 throw new UsageException("unknown table '" + name + "'; tables with routes: " + String.join(", ", all.keySet()));
             }

@@ -57,7 +57,8 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             List<TableSpec> specs = new ArrayList<>();
             for (String name : tables.isEmpty() ? List.copyOf(all.keySet()) : tables) {
-                TableSpec spec = all.get(name);
+                String label = TableSpec.find(all.keySet(), name); // as the route names it, or unquoted when unambiguous
+                TableSpec spec = label == null ? null : all.get(label);
                 if (spec == null) {
                     System.err.println("unknown table '" + name + "'; tables with routes: " + String.join(", ", all.keySet()));
                     return ExitCodes.USAGE;

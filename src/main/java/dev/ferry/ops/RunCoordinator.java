@@ -108,7 +108,7 @@ public final class RunCoordinator {
      */
     private void refuseWhatCannotRun(List<String> tables, boolean failedOnly) {
         Set<String> known = app.runner(new Progress(out)).tables().keySet();
-        List<String> unknown = tables.stream().filter(t -> !known.contains(t)).toList();
+        List<String> unknown = tables.stream().filter(t -> dev.ferry.sync.TableSpec.find(known, t) == null).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown table" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
                     + "; tables with routes: " + String.join(", ", known));

@@ -29,7 +29,9 @@ public final class SyncControl implements SyncControlMBean {
 
     @Override
     public String runTables(String csv) {
-        List<String> tables = Arrays.stream(csv.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        // commas inside SQL's double quotes belong to the name ("a,b")
+        List<String> tables = Arrays.stream(csv.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")).map(String::trim)
+                .filter(t -> !t.isEmpty()).toList();
         return start(tables, false);
     }
 

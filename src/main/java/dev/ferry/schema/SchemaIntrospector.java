@@ -101,15 +101,15 @@ public final class SchemaIntrospector {
         }
         List<List<String>> uniqueKeys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) "
-                        + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o), ',') "
+                "SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) "
+                        + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) "
                         + "FROM pg_index i WHERE i.indrelid = ? AND i.indisunique AND i.indexprs IS NULL "
                         + "AND i.indpred IS NULL AND NOT (0 = ANY (i.indkey[0:i.indnkeyatts - 1])) "
                         + "ORDER BY i.indisprimary DESC, i.indnkeyatts, i.indexrelid")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    uniqueKeys.add(List.of(rs.getString(1).split(",")));
+                    uniqueKeys.add(names(rs, 1)); // an array: a column name may hold a comma
                 }
             }
         }
@@ -163,17 +163,16 @@ public final class SchemaIntrospector {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT k.conname, (SELECT n.nspname FROM pg_class r JOIN pg_namespace n "
                         + "ON n.oid = r.relnamespace WHERE r.oid = k.confrelid), "
-                        + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                        + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), ','), "
-                        + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                        + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ','), "
+                        + "ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                        + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), "
+                        + "ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                        + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), "
                         + "(SELECT r.relname FROM pg_class r WHERE r.oid = k.confrelid) "
                         + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = to_regclass(?) ORDER BY k.conname")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ForeignKey(rs.getString(1), List.of(rs.getString(3).split(",")), rs.getString(2),
-                            rs.getString(5), List.of(rs.getString(4).split(","))));
+                    out.add(new ForeignKey(rs.getString(1), names(rs, 3), rs.getString(2), rs.getString(5), names(rs, 4)));
                 }
             }
             if (!c.getAutoCommit()) {
@@ -181,6 +180,11 @@ public final class SchemaIntrospector {
             }
         }
         return out;
+    }
+
+    /** Column names from a text[] column (never split on commas: a name may hold one). */
+    private static List<String> names(ResultSet rs, int column) throws SQLException {
+        return List.of((String[]) rs.getArray(column).getArray());
     }
 
     /** The table a single-column foreign key on {@code column} points to, as schema-qualified text. */

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,10 +45,10 @@ public final class ApplyChecks {
         List<ForeignKey> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, k.conrelid::bigint, k.conrelid::regclass::text, "
                 + "k.confrelid::bigint, k.confrelid::regclass::text, "
-                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), ','), "
-                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), ','), pg_get_constraintdef(k.oid) "
+                + "ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), "
+                + "ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
+                + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), pg_get_constraintdef(k.oid) "
                 + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0 "
                 + "AND (k.conrelid::bigint = ANY (?) OR k.confrelid::bigint = ANY (?)) ORDER BY k.conrelid, k.conname")) {
             java.sql.Array oids = c.createArrayOf("bigint", tableOids.toArray());
@@ -58,7 +57,9 @@ public final class ApplyChecks {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ForeignKey(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                            List.of(rs.getString(6).split(",")), List.of(rs.getString(7).split(",")), rs.getString(8)));
+                            // arrays, never text split on commas: a column name may hold one
+                            List.of((String[]) rs.getArray(6).getArray()), List.of((String[]) rs.getArray(7).getArray()),
+                            rs.getString(8)));
                 }
             }
         }
@@ -85,11 +86,11 @@ public final class ApplyChecks {
             moved += move(c, plan, runId, stagingId, "NOT " + expr, "23514",
                     "violates check constraint \"" + check[0] + "\"");
         }
-        for (String[] unique : rows(c, "SELECT ic.relname, array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey) "
-                + "WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o), ',') "
+        for (String[] unique : rows(c, "SELECT ic.relname, to_json(ARRAY(SELECT a.attname FROM unnest(i.indkey) "
+                + "WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o))::text "
                 + "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = ?::regclass "
                 + "AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL ORDER BY ic.relname", target)) {
-            List<String> cols = Arrays.asList(unique[1].split(","));
+            List<String> cols = columnNames(unique[1]);
             if (!written.containsAll(cols)) {
                 continue;
             }
@@ -102,6 +103,15 @@ public final class ApplyChecks {
                     "duplicate key value violates unique constraint \"" + unique[0] + "\"");
         }
         return moved;
+    }
+
+    /** Column names from a JSON array (a name may hold a comma). */
+    private static List<String> columnNames(String json) throws SQLException {
+        try {
+            return List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, String[].class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable column list " + json, e);
+        }
     }
 
     /**

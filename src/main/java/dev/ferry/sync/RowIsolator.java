@@ -99,7 +99,7 @@ public final class RowIsolator {
             for (Map<String, Object> row : rows) {
                 int i = 1;
                 for (Column col : plan.columns()) {
-                    ps.setObject(i++, row.get(col.name()));
+                    ps.setObject(i++, row.get(plan.field(col.name())));
                 }
                 ps.addBatch();
             }
@@ -112,7 +112,7 @@ public final class RowIsolator {
                 throw e;
             }
             if (rows.size() == 1) {
-                rejected.add(new Rejected(rows.get(0), e));
+                rejected.add(new Rejected(plan.byName(rows.get(0)), e));
                 return 0;
             }
             int half = rows.size() / 2;

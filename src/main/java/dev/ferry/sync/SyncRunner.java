@@ -30,6 +30,9 @@ import org.apache.camel.support.DefaultExchange;
  */
 public final class SyncRunner {
 
+    /** Exchange property: the table (as its route file names it) whose route the exchange runs through. */
+    public static final String TABLE_PROPERTY = "ferryTable";
+
     private final CamelContext camel;
     private final CancellableDataSource sourcePool;
     private final SnapshotDataSource snapshot;
@@ -495,8 +498,9 @@ public final class SyncRunner {
         for (int attempt = 1; ; attempt++) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.setProperty(Run.PROPERTY, run);
+            exchange.setProperty(TABLE_PROPERTY, plan.name()); // the template's steps take the table from here
             try {
-                producer.send("direct:" + plan.spec().routeId(), exchange);
+                producer.send("direct:" + plan.spec().endpoint(), exchange);
             } finally {
                 CopyReader reader = exchange.getProperty(TableSync.READER, CopyReader.class);
                 if (reader != null) {

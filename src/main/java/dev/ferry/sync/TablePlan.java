@@ -17,9 +17,6 @@ import dev.ferry.schema.TableInfo;
  */
 public final class TablePlan {
 
-    /** camel-sql named parameters are word characters only. */
-    private static final Pattern PARAMETER_NAME = Pattern.compile("\\w+");
-
     private final TableSpec spec;
     private final TableInfo source;
     private final TableInfo target;
@@ -104,10 +101,6 @@ public final class TablePlan {
                 throw new PlanException("column " + t + "." + sc.name() + " is " + sc.type() + " in the source but "
                         + tc.get().type() + " in the target, which cannot hold every value of it: align the target's "
                         + "column type and run again");
-            }
-            if (!PARAMETER_NAME.matcher(sc.name()).matches()) {
-                throw new PlanException("column " + t + "." + sc.name()
-                        + " has a name Ferry cannot bind yet (letters, digits and _ only): rename it or leave the table out");
             }
             columns.add(tc.get());
         }
@@ -411,7 +404,7 @@ public final class TablePlan {
      * any type (enum, domain, array, range, money, interval, tsvector, ...) arrives exactly as it left.
      */
     private String textColumnList() {
-        return columns.stream().map(c -> sourceExpr(c, null) + "::text AS " + Sql.ident(c.name()))
+        return columns.stream().map(c -> sourceExpr(c, null) + "::text AS " + field(c.name()))
                 .collect(Collectors.joining(", "));
     }
 
@@ -556,16 +549,105 @@ public final class TablePlan {
     /** Column of the read that carries each row's key as text (never written). */
     public static final String KEY_FIELD = "ferry_row_key__";
 
-    /** The streaming read; {@code sinceWatermark}: only rows whose cursor is past the high-water mark. */
+    /**
+     * The streaming read of writer sql (camel-sql, placeholders off: named parameters are {@code :?name});
+     * each column is named by its place ({@link #field}), whatever its own name, so that every name binds;
+     * {@code sinceWatermark}: only rows whose cursor is past the high-water mark.
+     */
     public String selectSql(boolean resume, boolean sinceWatermark) {
         if (!keyed()) {
-            return "SELECT " + textColumnList() + sourceFromWhere(List.of());
+            return forCamelSql("SELECT " + textColumnList() + sourceFromWhere(List.of()));
         }
-        List<String> where = readConditions(resume ? ":#" + TableSync.AFTER_KEY : null,
-                sinceWatermark ? ":#" + TableSync.WATERMARK : null);
+        List<String> where = readConditions(resume ? ":?" + TableSync.AFTER_KEY : null,
+                sinceWatermark ? ":?" + TableSync.WATERMARK : null);
         // ORDER BY the columns themselves (s.id), not the text aliases the select list gives them
-        return "SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
-                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
+        return forCamelSql("SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
+                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * The name a column's value has in a row of writer sql (a row map, and the insert's named parameter):
+     * {@code c1}, {@code c2}, ... by its place among the written columns, so that a column named
+     * {@code "column_with_punctuation?"}, or two whose names differ only in case, bind all the same.
+     */
+    public String field(String column) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(column)) {
+                return "c" + (i + 1);
+            }
+        }
+        throw new IllegalArgumentException("no written column " + column);
+    }
+
+    /** A row of writer sql (values by {@link #field}) by its columns' own names, for the dead-letter store. */
+    public java.util.Map<String, Object> byName(java.util.Map<String, Object> row) {
+        java.util.Map<String, Object> named = new java.util.LinkedHashMap<>();
+        for (Column c : columns) {
+            named.put(c.name(), row.get(field(c.name())));
+        }
+        if (row.containsKey(KEY_FIELD)) {
+            named.put(KEY_FIELD, row.get(KEY_FIELD));
+        }
+        return named;
+    }
+
+    /**
+     * A statement for camel-sql with placeholders off, which reads {@code :?name} as a parameter wherever it
+     * is, inside a quoted identifier too: an identifier holding {@code :?} is written with a Unicode escape
+     * for its colon ({@code U&"a\003A?b"}), the same identifier to PostgreSQL. Other text is left as it is.
+     */
+    static String forCamelSql(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char ch = sql.charAt(i);
+            if (ch == '\'') {
+                boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e');
+                int j = i + 1;
+                while (j < sql.length()) {
+                    char cj = sql.charAt(j);
+                    if (escapes && cj == '\\') {
+                        j += 2;
+                        continue;
+                    }
+                    if (cj == '\'') {
+                        if (j + 1 < sql.length() && sql.charAt(j + 1) == '\'') {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j++;
+                }
+                int end = Math.min(j + 1, sql.length());
+                out.append(sql, i, end);
+                i = end;
+            } else if (ch == '"') {
+                int j = i + 1;
+                while (j < sql.length()) {
+                    if (sql.charAt(j) == '"') {
+                        if (j + 1 < sql.length() && sql.charAt(j + 1) == '"') {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j++;
+                }
+                int end = Math.min(j + 1, sql.length());
+                String body = sql.substring(i + 1, Math.max(i + 1, end - 1));
+                if (body.contains(":?")) {
+                    out.append("U&\"").append(body.replace("\\", "\\\\").replace(":", "\\003A")).append('"');
+                } else {
+                    out.append(sql, i, end);
+                }
+                i = end;
+            } else {
+                out.append(ch);
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -733,10 +815,13 @@ public final class TablePlan {
                 + ")";
     }
 
-    /** The camel-sql batch insert of one batch of rows (named parameters from each row map, as text). */
+    /**
+     * The camel-sql batch insert of one batch of rows (placeholders off; each value the row map's
+     * {@link #field}, as text).
+     */
     public String stagingInsertSql() {
-        return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
-                + columns.stream().map(c -> typed(":#" + c.name(), c)).collect(Collectors.joining(", ")) + ")";
+        return forCamelSql("INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
+                + columns.stream().map(c -> typed(":?" + field(c.name()), c)).collect(Collectors.joining(", ")) + ")");
     }
 
     /** The same insert with positional parameters, for plain JDBC (the dead-letter bisection). */

@@ -1,6 +1,5 @@
 package dev.ferry.sync;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -161,11 +160,24 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
         return columns(naturalKey);
     }
 
-    private static List<String> columns(String list) {
+    /**
+     * Column names, comma-separated; a name in double quotes is taken as it is, "" for a quote inside
+     * ({@code "a,b", id}), so that any column name can be given.
+     */
+    static List<String> columns(String list) {
         if (list == null || list.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : list.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
+            String p = part.trim();
+            if (p.length() >= 2 && p.startsWith("\"") && p.endsWith("\"")) {
+                out.add(p.substring(1, p.length() - 1).replace("\"\"", "\""));
+            } else if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Whether the table carries a subset of its rows (where, limit or percent). */
@@ -183,8 +195,47 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
         return newestColumn != null && !newestColumn.isBlank() ? newestColumn : cursor;
     }
 
-    /** The route id of this table's sync. */
+    /**
+     * The table among {@code labels} (tables as their route files name them) that {@code name} means: the one
+     * written exactly so ({@code "my table"}, {@code public."a.b"}), else the one whose name without SQL's
+     * quotes it is ({@code my table}, {@code public.a.b}) when just one is; null when none or several are.
+     */
+    public static String find(java.util.Collection<String> labels, String name) {
+        String n = name.trim();
+        if (labels.contains(n)) {
+            return n;
+        }
+        List<String> unquoted = labels.stream().filter(l -> unquoted(l).equals(n)).toList();
+        return unquoted.size() == 1 ? unquoted.get(0) : null;
+    }
+
+    /** A table name as SQL writes it ({@code public."a.b"}) without its quotes ({@code public.a.b}). */
+    static String unquoted(String label) {
+        StringBuilder out = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < label.length(); i++) {
+            char ch = label.charAt(i);
+            if (ch == '"') {
+                if (quoted && i + 1 < label.length() && label.charAt(i + 1) == '"') {
+                    out.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The route id of this table's sync: {@code sync-} and the table as its route file names it. */
     public String routeId() {
         return "sync-" + table;
+    }
+
+    /** The name of this table's route's {@code direct:} endpoint, safe in a URI ({@link TableEndpoint}). */
+    public String endpoint() {
+        return TableEndpoint.of(table);
     }
 }

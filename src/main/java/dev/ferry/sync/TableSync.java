@@ -234,7 +234,7 @@ public final class TableSync {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rows = (List<Map<String, Object>>) body;
             if (plan.spec().hasOwner()) {
-                OwnerRemap.apply(rows, plan.spec().ownerColumn(), run.ownerId());
+                OwnerRemap.apply(rows, plan.field(plan.spec().ownerColumn()), run.ownerId());
             }
             batchLastKey = rows.isEmpty() ? null : (String) rows.get(rows.size() - 1).get(TablePlan.KEY_FIELD);
         }
@@ -399,6 +399,44 @@ public final class TableSync {
             run.result(table).applied(a.written(), a.deadLettered());
             metrics.applied(table, a.written(), a.setAsideAtApply());
         });
+    }
+
+    // The template's steps name no table: the runner puts it in the exchange property ferryTable, so that a
+    // name is never text inside a method call (Camel would read the quotes of "my table" or a 'null' as its own).
+
+    /** {@link #prepare(Exchange, String)} for the exchange's table. */
+    public void prepare(Exchange exchange) throws SQLException {
+        prepare(exchange, table(exchange));
+    }
+
+    /** {@link #beforeStage(Exchange, String)} for the exchange's table. */
+    public void beforeStage(Exchange exchange) throws RunInterruptedException {
+        beforeStage(exchange, table(exchange));
+    }
+
+    /** {@link #pace(Exchange, String, long)} for the exchange's table. */
+    public void pace(Exchange exchange, long maxRowsPerSecond) throws InterruptedException {
+        pace(exchange, table(exchange), maxRowsPerSecond);
+    }
+
+    /** {@link #afterStage(Exchange, String)} for the exchange's table. */
+    public void afterStage(Exchange exchange) {
+        afterStage(exchange, table(exchange));
+    }
+
+    /** {@link #staged(Exchange, String)} for the exchange's table. */
+    public void staged(Exchange exchange) throws SQLException, java.io.IOException,
+            DeadLetterStore.TooManyDeadLettersException {
+        staged(exchange, table(exchange));
+    }
+
+    private static String table(Exchange exchange) {
+        String table = exchange.getProperty(SyncRunner.TABLE_PROPERTY, String.class);
+        if (table == null) {
+            throw new IllegalStateException("a table route was called without its table (exchange property "
+                    + SyncRunner.TABLE_PROPERTY + "): runs start through SyncRunner");
+        }
+        return table;
     }
 
     /** Row count and order-independent checksum of a table's rows. */
