@@ -46,11 +46,7 @@ public final class DryRun {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         TableSpec spec = plan.spec();
         String watermark = spec.mode() == TableSpec.Mode.INCREMENTAL ? Watermarks.get(target, plan.name()) : null;
-        boolean deletes = switch (spec.mode()) {
-            case FULL -> true;
-            case MERGE -> spec.deleteMissing();
-            case INCREMENTAL -> spec.propagateDeletes();
-        };
+        boolean deletes = spec.deletesRowsOnlyTargetHas();
         long sourceRows = 0;
         long inserts = 0;
         long updates = 0;

@@ -44,11 +44,7 @@ public final class Hazards {
             return Optional.empty(); // not in the run, or matched by natural key (the owner keeps its id)
         }
         TableSpec spec = plan.spec();
-        boolean deletes = switch (spec.mode()) {
-            case FULL -> true;
-            case MERGE -> spec.deleteMissing();
-            case INCREMENTAL -> spec.propagateDeletes();
-        };
+        boolean deletes = spec.deletesRowsOnlyTargetHas();
         boolean replaces = spec.mode() == TableSpec.Mode.FULL || spec.conflict() == TableSpec.Conflict.SOURCE_WINS;
         if (!deletes && !replaces) {
             return Optional.empty();
@@ -96,43 +92,31 @@ public final class Hazards {
      */
     public static List<String> orphans(DataSource source, DataSource target, List<TablePlan> plans) throws SQLException {
         List<String> hazards = new ArrayList<>();
+        List<TablePlan> deleting = plans.stream()
+                .filter(p -> p.spec().deletesRowsOnlyTargetHas() && p.spec().naturalKeyColumns().isEmpty()).toList();
+        if (deleting.isEmpty()) {
+            return hazards;
+        }
         try (Connection t = target.getConnection(); Connection s = source.getConnection()) {
-            java.util.Set<Long> inRun = new java.util.HashSet<>();
-            for (TablePlan plan : plans) {
-                inRun.add(oid(t, plan.target().qualifiedName()));
-            }
-            for (TablePlan plan : plans) {
-                TableSpec spec = plan.spec();
-                boolean deletes = switch (spec.mode()) {
-                    case FULL -> true;
-                    case MERGE -> spec.deleteMissing();
-                    case INCREMENTAL -> spec.propagateDeletes();
-                };
-                if (!deletes || !spec.naturalKeyColumns().isEmpty()) {
+            for (Reference ref : referencesFromOutside(t, deleting, plans)) {
+                TablePlan plan = ref.parent();
+                List<String> keys = distinctReferences(t, ref);
+                if (keys.isEmpty()) {
                     continue;
                 }
-                for (Reference ref : referencesTo(t, plan.target().qualifiedName())) {
-                    if (inRun.contains(ref.child()) || ref.column() == null) {
-                        continue;
-                    }
-                    List<String> keys = distinctReferences(t, ref);
-                    if (keys.isEmpty()) {
-                        continue;
-                    }
-                    String missing;
-                    if (keys.size() > MAX_REFERENCES) {
-                        missing = "more than " + MAX_REFERENCES + " distinct references, too many to check";
-                    } else {
-                        missing = missing(s, plan, ref.parentColumn(), keys);
-                    }
-                    if (missing != null) {
-                        hazards.add(plan.name() + ": the run would orphan rows of " + ref.childName() + " (not in the "
-                                + "run): its " + ref.column() + " refers by foreign key " + ref.constraint() + " to "
-                                + plan.name() + " rows that production does not give" + (plan.filter() != null
-                                ? " in the subset" : "") + " (" + missing + "): add " + ref.childName() + " to the run, or "
-                                + (plan.filter() != null ? "widen the subset (where, limit, percent)" : "sync " + plan.name()
-                                + " in merge mode, which keeps rows only development has"));
-                    }
+                String missing;
+                if (keys.size() > MAX_REFERENCES) {
+                    missing = "more than " + MAX_REFERENCES + " distinct references, too many to check";
+                } else {
+                    missing = missing(s, plan, ref.parentColumn(), keys);
+                }
+                if (missing != null) {
+                    hazards.add(plan.name() + ": the run would orphan rows of " + ref.childName() + " (not in the "
+                            + "run): its " + ref.column() + " refers by foreign key " + ref.constraint() + " to "
+                            + plan.name() + " rows that production does not give" + (plan.filter() != null
+                            ? " in the subset" : "") + " (" + missing + "): add " + ref.childName() + " to the run, or "
+                            + (plan.filter() != null ? "widen the subset (where, limit, percent)" : "sync " + plan.name()
+                            + " in merge mode, which keeps rows only development has"));
                 }
             }
             if (!s.getAutoCommit()) {
@@ -142,23 +126,30 @@ public final class Hazards {
         return hazards;
     }
 
-    /** A foreign key into a table: the child's oid and name, its one column (null when composite), the parent's column. */
-    private record Reference(long child, String childName, String constraint, String column, String parentColumn) {
+    /** A one-column foreign key into a table of the run from a table outside it: child, constraint, columns. */
+    private record Reference(TablePlan parent, String childName, String constraint, String column, String parentColumn) {
     }
 
-    private static List<Reference> referencesTo(Connection t, String parent) throws SQLException {
+    /**
+     * The one-column foreign keys into the {@code deleting} tables from tables not in the run, in one
+     * catalogue query for the whole run (a partition's copy of its parent's key is the parent's, which is
+     * what a run names; composite keys are left to the apply).
+     */
+    private static List<Reference> referencesFromOutside(Connection t, List<TablePlan> deleting, List<TablePlan> plans)
+            throws SQLException {
         List<Reference> out = new ArrayList<>();
-        try (PreparedStatement ps = t.prepareStatement("SELECT c.conrelid::bigint, c.conrelid::regclass::text, c.conname, "
-                + "CASE WHEN cardinality(c.conkey) = 1 THEN (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid "
-                + "AND attnum = c.conkey[1]) END, CASE WHEN cardinality(c.confkey) = 1 THEN (SELECT attname FROM "
-                + "pg_attribute WHERE attrelid = c.confrelid AND attnum = c.confkey[1]) END FROM pg_constraint c "
-                + "WHERE c.contype = 'f' AND c.confrelid = ?::regclass AND c.conrelid <> c.confrelid "
-                // a partition's copy of its parent's foreign key is the parent's: the parent is what a run names
-                + "AND c.conparentid = 0 ORDER BY 2, 3")) {
-            ps.setString(1, parent);
+        try (PreparedStatement ps = t.prepareStatement("SELECT p.n, c.conrelid::regclass::text, c.conname, a.attname, "
+                + "pa.attname FROM unnest(?::text[]) WITH ORDINALITY p(name, n) JOIN pg_constraint c ON c.confrelid = "
+                + "p.name::regclass JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+                + "JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1] "
+                + "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.conparentid = 0 "
+                + "AND c.conrelid <> ALL (SELECT r::regclass::oid FROM unnest(?::text[]) r) ORDER BY 1, 2, 3")) {
+            ps.setArray(1, t.createArrayOf("text", deleting.stream().map(p -> p.target().qualifiedName()).toArray()));
+            ps.setArray(2, t.createArrayOf("text", plans.stream().map(p -> p.target().qualifiedName()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reference(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                    out.add(new Reference(deleting.get(rs.getInt(1) - 1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
                 }
             }
         }
@@ -188,16 +179,6 @@ public final class Hazards {
                 rs.next();
                 return rs.getLong(1) == 0 ? null : rs.getLong(1) + " key(s), " + parentColumn + " " + rs.getString(2)
                         + (rs.getLong(1) > 1 ? " among them" : "");
-            }
-        }
-    }
-
-    private static long oid(Connection c, String qualifiedName) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ?::regclass::oid::bigint")) {
-            ps.setString(1, qualifiedName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
             }
         }
     }

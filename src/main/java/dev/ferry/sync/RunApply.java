@@ -447,11 +447,8 @@ public final class RunApply {
 
     /** Whether the table ends equal to the source (less dead letters), so that a full checksum verifies it. */
     static boolean replacesWhole(TableSpec spec) {
-        return switch (spec.mode()) {
-            case FULL -> true;
-            case MERGE -> spec.deleteMissing() && spec.conflict() == TableSpec.Conflict.SOURCE_WINS;
-            case INCREMENTAL -> spec.propagateDeletes() && spec.conflict() == TableSpec.Conflict.SOURCE_WINS;
-        };
+        return spec.mode() == TableSpec.Mode.FULL
+                || (spec.deletesRowsOnlyTargetHas() && spec.conflict() == TableSpec.Conflict.SOURCE_WINS);
     }
 
     /** A foreign key from a table outside the run would be broken by the apply: nothing was applied. */

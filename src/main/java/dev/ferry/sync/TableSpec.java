@@ -185,6 +185,18 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
         return (where != null && !where.isBlank()) || limit > 0 || percent > 0;
     }
 
+    /**
+     * Whether the run deletes the target rows the source does not give: full always, merge with
+     * deleteMissing, incremental with propagateDeletes.
+     */
+    public boolean deletesRowsOnlyTargetHas() {
+        return switch (mode) {
+            case FULL -> true;
+            case MERGE -> deleteMissing;
+            case INCREMENTAL -> propagateDeletes;
+        };
+    }
+
     /** Whether this table remaps ownership. */
     public boolean hasOwner() {
         return ownerColumn != null && !ownerColumn.isBlank();

@@ -79,7 +79,7 @@ public final class Verifier {
     Result compareRows(TablePlan plan, Object ownerId, java.util.Set<String> deadKeys) throws SQLException {
         TableSpec spec = plan.spec();
         String owner = spec.hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
-        boolean deletes = spec.mode() == TableSpec.Mode.MERGE ? spec.deleteMissing() : spec.propagateDeletes();
+        boolean deletes = spec.deletesRowsOnlyTargetHas();
         long sourceRows = 0;
         long same = 0;
         long missing = 0;
