@@ -9,7 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import dev.ferry.sync.Batches;
+import dev.ferry.read.Batches;
 import org.junit.jupiter.api.Test;
 
 /** Batches cut a stream lazily into lists of the batch size. */

@@ -33,7 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
-import dev.ferry.sync.TablePlan;
+import dev.ferry.plan.TablePlan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,14 @@
 package dev.ferry;
 
+import dev.ferry.app.FerryApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
 
 import dev.ferry.support.BookRoutes;
-import dev.ferry.sync.Progress;
-import dev.ferry.sync.TableSpec;
+import dev.ferry.state.Progress;
+import dev.ferry.plan.TableSpec;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 

@@ -15,7 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.ferry.support.TestPostgres;
-import dev.ferry.sync.Rules;
+import dev.ferry.rules.Rules;
 import org.junit.jupiter.api.Test;
 
 /** Data rules: parsing, and that PostgreSQL computes the same HMAC-SHA256 as the JDK. */

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 
-import dev.ferry.cli.SyncJob;
+import dev.ferry.run.SyncJob;
 import dev.ferry.demo.ThrowawayPostgres;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
@@ -221,8 +221,8 @@ class SafetyTest {
             writable.setURL(f.pg.url(f.production));
             writable.setUser(f.pg.user());
             writable.setPassword(f.pg.password());
-            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(dev.ferry.ops.SafetyChecks.Refusal.class,
-                    () -> dev.ferry.ops.SafetyChecks.sourceCannotWrite(writable));
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(dev.ferry.run.SafetyChecks.Refusal.class,
+                    () -> dev.ferry.run.SafetyChecks.sourceCannotWrite(writable));
             assertTrue(refused.getMessage().contains("can write"), refused.getMessage());
             // Ferry's own source pool is read-only: its probe fails, so a sync proceeds
             assertEquals(0, f.sync(o -> { }).exitCode(), f.output());

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import dev.ferry.log.Redactor;
 import dev.ferry.support.TestPostgres;
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.db.SqlErrors;
 import org.junit.jupiter.api.Test;
 
 /** The redactor masks whole passwords whatever they contain; dead-letter reasons keep no row value. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.db.SqlErrors;
 import org.junit.jupiter.api.Test;
 
 /** A connection lost mid-apply is transient however it is reported, so the apply is redelivered. */

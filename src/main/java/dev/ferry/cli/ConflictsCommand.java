@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.db.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

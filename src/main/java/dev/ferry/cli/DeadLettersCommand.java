@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.DeadLetterStore;
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.ledger.DeadLetterStore;
+import dev.ferry.db.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

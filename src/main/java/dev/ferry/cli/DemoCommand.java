@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.run.SyncJob;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -7,11 +8,11 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import dev.ferry.demo.DemoData;
 import dev.ferry.demo.ThrowawayPostgres;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.Run;
+import dev.ferry.state.Run;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.sync.Run;
+import dev.ferry.state.Run;
 
 /** Ferry's exit codes. */
 public final class ExitCodes {

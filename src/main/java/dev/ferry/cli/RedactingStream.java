@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import dev.ferry.log.Redactor;
 
 /** An output stream that redacts each line before passing it on (for stack traces on --debug). */
-final class RedactingStream extends OutputStream {
+public final class RedactingStream extends OutputStream {
 
     private final PrintStream out;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    RedactingStream(PrintStream out) {
+    public RedactingStream(PrintStream out) {
         this.out = out;
     }
 

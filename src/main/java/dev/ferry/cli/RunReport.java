@@ -14,8 +14,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.Run;
-import dev.ferry.sync.TableResult;
+import dev.ferry.state.Run;
+import dev.ferry.state.TableResult;
 
 /** The JSON report of a run ({@code --report FILE}). */
 public final class RunReport {

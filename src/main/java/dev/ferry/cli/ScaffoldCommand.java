@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import dev.ferry.log.Redactor;
 import dev.ferry.schema.Column;
 import dev.ferry.schema.SchemaIntrospector;
 import dev.ferry.schema.TableInfo;
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.db.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -104,7 +104,7 @@ public final class ScaffoldCommand implements Callable<Integer> {
                     skipped++;
                     continue;
                 }
-                Map<String, String> suggested = rules ? dev.ferry.schema.PersonalData.suggest(app.source(), table) : Map.of();
+                Map<String, String> suggested = rules ? dev.ferry.rules.PersonalData.suggest(app.source(), table) : Map.of();
                 Files.writeString(file, route(f.label(), table, catalogue.foreignKeys(table.qualifiedName()), suggested));
                 routed.put(f.label(), file);
                 System.err.println("wrote " + file + " for " + f.label());
@@ -252,7 +252,7 @@ public final class ScaffoldCommand implements Callable<Integer> {
         if (readable.length() > 100) {
             readable = readable.substring(0, 100);
         }
-        return readable + "--" + dev.ferry.sync.TableEndpoint.hash(schema + "\0" + name) + ".yaml";
+        return readable + "--" + dev.ferry.plan.TableEndpoint.hash(schema + "\0" + name) + ".yaml";
     }
 
     /** A YAML scalar holding {@code text} exactly: as it is when plain, else quoted. */

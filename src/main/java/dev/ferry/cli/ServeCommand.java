@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.run.SyncJob;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -11,15 +12,15 @@ import java.util.concurrent.CountDownLatch;
 
 import javax.management.ObjectName;
 
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import dev.ferry.log.Redactor;
 import dev.ferry.ops.FerryMetrics;
 import dev.ferry.ops.JmxServer;
 import dev.ferry.ops.RunCoordinator;
 import dev.ferry.ops.Schedule;
 import dev.ferry.ops.SyncControl;
-import dev.ferry.sync.Progress;
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.state.Progress;
+import dev.ferry.db.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.run.SyncJob;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

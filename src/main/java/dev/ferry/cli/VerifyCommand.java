@@ -1,21 +1,22 @@
 package dev.ferry.cli;
 
+import dev.ferry.run.SyncJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.ferry.FerryApp;
-import dev.ferry.db.SnapshotDataSource;
+import dev.ferry.app.FerryApp;
+import dev.ferry.read.SnapshotDataSource;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.Progress;
-import dev.ferry.sync.SqlErrors;
-import dev.ferry.sync.SyncRunner;
-import dev.ferry.sync.TablePlan;
-import dev.ferry.sync.TableSpec;
-import dev.ferry.sync.UserSqlException;
-import dev.ferry.sync.Verifier;
+import dev.ferry.state.Progress;
+import dev.ferry.db.SqlErrors;
+import dev.ferry.run.SyncRunner;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.plan.TableSpec;
+import dev.ferry.plan.UserSqlException;
+import dev.ferry.verify.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,7 +68,7 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             List<TablePlan> plans = runner.plan(specs);
             if (pii) {
-                List<dev.ferry.sync.LeakCheck.Leak> leaks = new dev.ferry.sync.LeakCheck(app.source(), app.target())
+                List<dev.ferry.plan.LeakCheck.Leak> leaks = new dev.ferry.plan.LeakCheck(app.source(), app.target())
                         .check(plans, System.err);
                 if (plans.stream().allMatch(p -> p.rules().values().stream().noneMatch(r -> r.covers()))) {
                     System.err.println("no table has a data rule: nothing to check");

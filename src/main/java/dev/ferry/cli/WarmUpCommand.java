@@ -10,7 +10,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import picocli.CommandLine.Command;
 
 /**
@@ -31,7 +31,7 @@ public final class WarmUpCommand implements Callable<Integer> {
         // the demo's table route: routes/tables ships empty, and a templated route must be loaded to be archived
         try (FerryApp app = FerryApp.start(FerryApp.demoTables(), Map.of("ferry.source.url", NOWHERE, "ferry.target.url", NOWHERE,
                 "ferry.source.pool-size", "1", "ferry.target.pool-size", "1"))) {
-            app.runner(new dev.ferry.sync.Progress(System.err));
+            app.runner(new dev.ferry.state.Progress(System.err));
         }
         new ObjectMapper().writeValueAsString(Map.of("warm", 1));
         int loaded = 0;

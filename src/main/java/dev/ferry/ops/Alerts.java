@@ -2,10 +2,10 @@ package dev.ferry.ops;
 
 import java.util.Locale;
 
-import dev.ferry.FerryApp;
+import dev.ferry.app.FerryApp;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.Run;
-import dev.ferry.sync.TableResult;
+import dev.ferry.state.Run;
+import dev.ferry.state.TableResult;
 import org.apache.camel.ProducerTemplate;
 
 /**

@@ -12,19 +12,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 
-import dev.ferry.FerryApp;
-import dev.ferry.cli.SyncJob;
+import dev.ferry.app.FerryApp;
+import dev.ferry.run.SyncJob;
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.Progress;
-import dev.ferry.sync.Run;
-import dev.ferry.sync.RunLedger;
-import dev.ferry.sync.SqlErrors;
+import dev.ferry.state.Progress;
+import dev.ferry.state.Run;
+import dev.ferry.ledger.RunLedger;
+import dev.ferry.db.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one entry for runs of the service, scheduled or over JMX: never two at once in this process
- * (a permit; across processes every run also takes the run lock, see {@link dev.ferry.sync.RunLock}).
+ * (a permit; across processes every run also takes the run lock, see {@link dev.ferry.run.RunLock}).
  * Runs are confirmed by configuration: they never ask.
  */
 public final class RunCoordinator {
@@ -108,7 +108,7 @@ public final class RunCoordinator {
      */
     private void refuseWhatCannotRun(List<String> tables, boolean failedOnly) {
         Set<String> known = app.runner(new Progress(out)).tables().keySet();
-        List<String> unknown = tables.stream().filter(t -> dev.ferry.sync.TableSpec.find(known, t) == null).toList();
+        List<String> unknown = tables.stream().filter(t -> dev.ferry.plan.TableSpec.find(known, t) == null).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown table" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
                     + "; tables with routes: " + String.join(", ", known));

@@ -9,8 +9,8 @@ import javax.management.remote.JMXPrincipal;
 import javax.security.auth.Subject;
 
 import dev.ferry.log.Redactor;
-import dev.ferry.sync.Run;
-import dev.ferry.sync.TableResult;
+import dev.ferry.state.Run;
+import dev.ferry.state.TableResult;
 
 /** The JMX control bean: runs through the same coordinator (and lock) as the schedule. */
 public final class SyncControl implements SyncControlMBean {

@@ -1,0 +1,552 @@
+package dev.ferry.run;
+
+import dev.ferry.apply.RunApply;
+import dev.ferry.db.SqlErrors;
+import dev.ferry.ledger.RunLedger;
+import dev.ferry.plan.PlanException;
+import dev.ferry.plan.Subsets;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.plan.TableSpec;
+import dev.ferry.plan.UserSqlCheck;
+import dev.ferry.read.CopyReader;
+import dev.ferry.rules.Rules;
+import dev.ferry.stage.TableSync;
+import dev.ferry.state.Progress;
+import dev.ferry.state.Run;
+import dev.ferry.state.TableResult;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.ferry.db.CancellableDataSource;
+import dev.ferry.read.SnapshotDataSource;
+import dev.ferry.log.Redactor;
+import dev.ferry.schema.SchemaIntrospector;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * The one entry for a run, whoever starts it (command line, schedule, JMX): plan every table before
+ * anything is written, open the run's snapshot, stage each table through its {@code sync-<table>}
+ * route (several at a time), apply them all in one transaction (route {@code ferry-apply}), and record
+ * the outcome in the ledger.
+ */
+public final class SyncRunner {
+
+    /** Exchange property: the table (as its route file names it) whose route the exchange runs through. */
+    public static final String TABLE_PROPERTY = "ferryTable";
+
+    private final CamelContext camel;
+    private final CancellableDataSource sourcePool;
+    private final SnapshotDataSource snapshot;
+    private final DataSource target;
+    private final RunLedger ledger;
+    private final Progress progress;
+    private final int tableAttempts;
+    private final int parallelTables;
+    private volatile Run current;
+    private volatile boolean stopRequested;
+
+    /** A runner over the routes of this Camel context and its pools. */
+    public SyncRunner(CamelContext camel, DataSource sourcePool, SnapshotDataSource snapshot, DataSource target,
+                      Progress progress, int tableAttempts, int parallelTables) {
+        this.tableAttempts = Math.max(1, tableAttempts);
+        this.parallelTables = Math.max(1, parallelTables);
+        this.camel = camel;
+        // the plan's catalogue reads too can be cancelled by a stop
+        this.sourcePool = new CancellableDataSource(sourcePool);
+        this.snapshot = snapshot;
+        this.target = target;
+        this.ledger = new RunLedger(target);
+        this.progress = progress;
+    }
+
+    /** The tables of every {@code sync-<table>} route made from the table-sync template, in load order. */
+    public Map<String, TableSpec> tables() {
+        Map<String, TableSpec> specs = new LinkedHashMap<>();
+        for (RouteDefinition route : camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
+            Map<String, Object> p = route.getTemplateParameters();
+            if (p == null || !p.containsKey("table") || route.getRouteId() == null || !route.getRouteId().startsWith("sync-")) {
+                continue;
+            }
+            String table = resolve(p.get("table"));
+            try {
+                specs.put(table, new TableSpec(table, resolve(p.getOrDefault("key", "id")),
+                        resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize"))),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("strict", "false"))),
+                        TableSpec.Mode.of(resolve(p.getOrDefault("mode", "full"))),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("deleteMissing", "false"))),
+                        resolve(p.getOrDefault("cursor", "")),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("propagateDeletes", "false"))),
+                        TableSpec.Conflict.of(resolve(p.getOrDefault("conflict", "sourceWins"))),
+                        resolve(p.getOrDefault("newestColumn", "")), resolve(p.getOrDefault("naturalKey", "")),
+                        resolve(p.getOrDefault("newIds", "target")),
+                        TableSpec.Writer.of(resolve(p.getOrDefault("writer", "copy"))),
+                        Long.parseLong(resolve(p.getOrDefault("batchBytes", String.valueOf(8L << 20)))),
+                        resolve(p.getOrDefault("rules", "")), resolve(p.getOrDefault("where", "")),
+                        Long.parseLong(blankAs(resolve(p.getOrDefault("limit", "0")), "0")),
+                        Double.parseDouble(blankAs(resolve(p.getOrDefault("percent", "0")), "0")),
+                        Boolean.parseBoolean(resolve(p.getOrDefault("withParents", "false"))),
+                        TableSpec.maxDeadLetters(resolve(p.getOrDefault("maxDeadLetters", "")))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("route " + route.getRouteId() + ": " + e.getMessage(), e);
+            }
+        }
+        return specs;
+    }
+
+    private String rulesSecret() {
+        String secret;
+        try {
+            secret = camel.resolvePropertyPlaceholders("{{ferry.rules.secret:}}");
+        } catch (RuntimeException e) {
+            secret = "";
+        }
+        if (!secret.isBlank()) {
+            Redactor.registerSecret(secret);
+        }
+        return secret.trim();
+    }
+
+    private static String blankAs(String value, String otherwise) {
+        return value.isBlank() ? otherwise : value;
+    }
+
+    private String resolve(Object value) {
+        return value == null ? "" : camel.resolvePropertyPlaceholders(String.valueOf(value)).trim();
+    }
+
+    /**
+     * Checks every table against both catalogues and its SQL fragments as expressions ({@link UserSqlException}),
+     * and orders them parents first; nothing is written, no row is read.
+     */
+    public List<TablePlan> plan(List<TableSpec> specs) throws SQLException, PlanException {
+        SchemaIntrospector sourceCatalogue = new SchemaIntrospector(sourcePool);
+        SchemaIntrospector targetCatalogue = new SchemaIntrospector(target);
+        List<TablePlan> plans = new ArrayList<>();
+        for (TableSpec spec : specs) {
+            plans.add(TablePlan.of(spec, sourceCatalogue.table(spec.table()), targetCatalogue.table(spec.table())));
+        }
+        // every where and sql(...) rule is one SQL expression before any statement carries it
+        UserSqlCheck.check(plans, sourcePool);
+        Map<String, TablePlan> naturallyKeyed = new LinkedHashMap<>();
+        for (TablePlan plan : plans) {
+            if (!plan.spec().naturalKeyColumns().isEmpty()) {
+                naturallyKeyed.put(plan.target().qualifiedName(), plan);
+            }
+        }
+        Map<TablePlan, List<String>> parents = new LinkedHashMap<>();
+        List<TablePlan> remapped = new ArrayList<>();
+        for (TablePlan plan : plans) {
+            List<String> refs = new ArrayList<>();
+            Map<String, String> rewrites = new LinkedHashMap<>();
+            if (naturallyKeyed.containsKey(plan.target().qualifiedName())) {
+                rewrites.put(plan.spec().keyColumns().get(0), plan.name());
+            }
+            for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeys(plan.target().qualifiedName())) {
+                refs.add(fk.referencedTable());
+                TablePlan parent = naturallyKeyed.get(fk.referencedTable());
+                if (parent != null && fk.columns().size() == 1
+                        && fk.referencedColumns().equals(parent.spec().keyColumns())
+                        && plan.columns().stream().anyMatch(c -> c.name().equals(fk.columns().get(0)))) {
+                    rewrites.put(fk.columns().get(0), parent.name());
+                }
+            }
+            TablePlan withRewrites = rewrites.isEmpty() ? plan : plan.remapping(rewrites);
+            remapped.add(withRewrites);
+            parents.put(withRewrites, refs);
+        }
+        plans = remapped;
+        Map<String, List<SchemaIntrospector.ForeignKey>> sourceKeys = new LinkedHashMap<>();
+        for (TablePlan plan : plans) {
+            sourceKeys.put(plan.name(), sourceCatalogue.foreignKeys(plan.sourceTableName()));
+        }
+        Map<String, String> filters = Subsets.filters(plans, sourceKeys);
+        String secret = rulesSecret();
+        List<TablePlan> reading = new ArrayList<>();
+        for (TablePlan plan : plans) {
+            if (secret.isEmpty() && Rules.needsSecret(plan.rules())) {
+                throw new PlanException("the rules of " + plan.name() + " pseudonymise with HMAC-SHA256 and need a key: set "
+                        + "FERRY_RULES_SECRET (the same value every night gives the same fake values)");
+            }
+            TablePlan read = plan.reading(filters.get(plan.name()), secret);
+            reading.add(read);
+            parents.put(read, parents.remove(plan));
+        }
+        plans = reading;
+        return parentsFirst(plans, parents);
+    }
+
+    /**
+     * Orders plans so that every table comes after the tables its foreign keys reference (self-references
+     * ignored); tables in a cycle keep their route order.
+     */
+    static List<TablePlan> parentsFirst(List<TablePlan> plans, Map<TablePlan, List<String>> parents) {
+        List<TablePlan> ordered = new ArrayList<>();
+        List<TablePlan> left = new ArrayList<>(plans);
+        while (!left.isEmpty()) {
+            TablePlan next = left.stream().filter(p -> parents.getOrDefault(p, List.of()).stream()
+                    .noneMatch(ref -> !ref.equals(p.target().qualifiedName())
+                            && left.stream().anyMatch(o -> o.target().qualifiedName().equals(ref))))
+                    .findFirst().orElse(left.get(0)); // a cycle: route order
+            ordered.add(next);
+            left.remove(next);
+        }
+        return ordered;
+    }
+
+    /** The run in progress, or null. */
+    public Run current() {
+        return current;
+    }
+
+    /**
+     * Asks the run in progress (if any) to stop after its batch in flight, and cancels every statement
+     * running in the source (a read waiting for a lock in production ends now) and the apply unless it
+     * has sent its COMMIT. Staging batches are not cancelled: the one in flight commits or rolls back whole.
+     */
+    public void stopCurrent() {
+        stopRequested = true;
+        Run run = current;
+        if (run != null) {
+            run.requestStop();
+        }
+        sourcePool.cancelStatements();
+        snapshot.cancelStatements();
+    }
+
+    /** Whether {@link #stopCurrent()} was called (also before the run began: while planning, say). */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Runs the planned tables: the owner must already be resolved (or null when no table has one). A
+     * table that fails with a transient error (a dropped source or target connection, a lost snapshot)
+     * is run again from its checkpoint, up to the configured attempts, with a new snapshot when the old
+     * one is gone.
+     */
+    public Run run(List<TablePlan> plans, Object ownerId, String trigger, String who)
+            throws SQLException, RunInProgressException {
+        return run(new Run(trigger, who, ownerId, plans));
+    }
+
+    /** Another run holds the run lock: nothing was written. */
+    public static final class RunInProgressException extends Exception {
+        RunInProgressException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs a prepared run (see {@link #run(List, Object, String, String)}) under the run lock. */
+    public Run run(Run run) throws SQLException, RunInProgressException {
+        try (RunLock lock = RunLock.take(target)) {
+            if (lock == null) {
+                throw new RunInProgressException("another Ferry run is writing to this target (it holds the run lock): "
+                        + "nothing was written; run again when it has finished");
+            }
+            ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ferry-run-lock");
+                t.setDaemon(true);
+                return t;
+            });
+            watchdog.scheduleWithFixedDelay(() -> {
+                if (!lock.stillHeld()) {
+                    progress.note("the run lock was lost to another run: stopping after the batch in flight");
+                    run.requestStop();
+                }
+            }, 5, 5, TimeUnit.SECONDS);
+            // every log line of the run carries its id (the table workers set it too)
+            org.slf4j.MDC.put("runId", run.id());
+            try {
+                return runLocked(run);
+            } finally {
+                org.slf4j.MDC.remove("runId");
+                watchdog.shutdownNow();
+            }
+        }
+    }
+
+    private Run runLocked(Run run) throws SQLException {
+        ledger.ensureSchema();
+        // runs still RUNNING while this one holds the lock ended without recording it (kill -9, power loss)
+        ledger.interruptAbandoned();
+        ledger.begin(run);
+        current = run;
+        if (stopRequested) {
+            run.requestStop(); // the stop came while the run was starting
+        }
+        Run.Status outcome = Run.Status.SUCCESS;
+        String firstError = null;
+        try {
+            snapshot.open();
+            try (ProducerTemplate producer = camel.createProducerTemplate()) {
+                if (run.fresh()) {
+                    discardStaged(run);
+                }
+                Map<String, Exception> failures = stageAll(producer, run, run.plans());
+                boolean restaged = false;
+                while (true) {
+                    for (TablePlan plan : run.plans()) {
+                        Exception failure = failures.get(plan.name());
+                        if (failure == null) {
+                            continue;
+                        }
+                        TableResult result = run.result(plan.name());
+                        if (failure instanceof TableSync.RunInterruptedException || run.stopRequested()) {
+                            result.finish(TableResult.Status.FAILED, "interrupted; the next run resumes from the checkpoint");
+                            if (outcome != Run.Status.FAILED) {
+                                outcome = Run.Status.INTERRUPTED;
+                                firstError = plan.name() + ": interrupted";
+                            }
+                        } else {
+                            String message = Redactor.redact(SqlErrors.message(failure));
+                            result.finish(TableResult.Status.FAILED, message);
+                            if (outcome != Run.Status.FAILED) {
+                                firstError = plan.name() + ": " + message;
+                            }
+                            outcome = Run.Status.FAILED;
+                        }
+                    }
+                    if (outcome != Run.Status.SUCCESS) {
+                        break;
+                    }
+                    if (run.stopRequested()) {
+                        // stopped during the last batch: the staged tables wait for the next run's apply
+                        outcome = Run.Status.INTERRUPTED;
+                        firstError = "interrupted before the apply; the next run applies the staged tables";
+                        break;
+                    }
+                    Exchange exchange = new DefaultExchange(camel);
+                    exchange.setProperty(Run.PROPERTY, run);
+                    producer.send("direct:ferry-apply", exchange);
+                    if (exchange.getException() == null) {
+                        break;
+                    }
+                    if (run.stopRequested()) {
+                        // cancelled, or refused to commit: rolled back whole
+                        outcome = Run.Status.INTERRUPTED;
+                        firstError = "interrupted during the apply, which rolled back; the next run applies the "
+                                + "staged tables";
+                        break;
+                    }
+                    List<TablePlan> stale = restaged ? List.of() : stale(run, exchange.getException());
+                    if (!stale.isEmpty()) {
+                        // staged rows of an earlier run (or snapshot) no longer match this run's snapshot: the apply
+                        // rolled back and discarded their staging; they are read again, whole, and applied with the rest
+                        restaged = true;
+                        for (TablePlan plan : stale) {
+                            TableResult result = run.result(plan.name());
+                            progress.note(plan.name() + ": the rows staged " + (result.resumed() > 0 ? "by an earlier run"
+                                    : "before the source snapshot was renewed") + " differ from the source (production "
+                                    + "changed since): restaging the table from the start in this run's snapshot");
+                            result.restage();
+                        }
+                        failures = stageAll(producer, run, stale);
+                        continue;
+                    }
+                    String message = Redactor.redact(SqlErrors.message(exchange.getException()));
+                    outcome = Run.Status.FAILED;
+                    firstError = "apply: " + message;
+                    for (TableResult result : run.results()) {
+                        if (result.status() == TableResult.Status.STAGED) {
+                            result.finish(TableResult.Status.FAILED, "not applied: " + message);
+                        }
+                    }
+                    break;
+                }
+                String why = outcome == Run.Status.INTERRUPTED ? "the run was stopped" : "another table failed";
+                for (TableResult result : run.results()) {
+                    if (result.status() == TableResult.Status.STAGED) {
+                        result.finish(TableResult.Status.SKIPPED, "staged but not applied (" + why + "); the next "
+                                + "run applies it from staging");
+                    } else if (result.status() == TableResult.Status.PENDING) {
+                        result.finish(TableResult.Status.SKIPPED, "not run: " + why);
+                    } else if (result.status() == TableResult.Status.PARTIAL && outcome == Run.Status.SUCCESS) {
+                        outcome = Run.Status.PARTIAL;
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            outcome = Run.Status.FAILED;
+            firstError = Redactor.redact(SqlErrors.message(e));
+        } catch (Exception e) {
+            outcome = Run.Status.FAILED;
+            firstError = Redactor.redact(String.valueOf(e.getMessage()));
+        } finally {
+            snapshot.close();
+            run.finish(outcome, firstError);
+            current = null;
+            for (TableResult result : run.results()) {
+                if (result.status() == TableResult.Status.PENDING || result.status() == TableResult.Status.RUNNING
+                        || result.status() == TableResult.Status.STAGED) {
+                    result.finish(TableResult.Status.FAILED, "not applied: " + firstError);
+                }
+                ledger.table(run, result);
+            }
+            ledger.finish(run);
+        }
+        return run;
+    }
+
+    /**
+     * Stages every table, up to {@code parallelTables} at a time, all in the run's one snapshot (staging
+     * does not depend on foreign-key order: the apply handles that). After a table fails, tables not yet
+     * started are left PENDING. Returns the failure of each table that failed.
+     */
+    private Map<String, Exception> stageAll(ProducerTemplate producer, Run run, List<TablePlan> plans) throws Exception {
+        Map<String, Exception> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ConcurrentLinkedQueue<TablePlan> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(plans);
+        int threads = Math.max(1, Math.min(parallelTables, plans.size()));
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ferry-table");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                workers.add(pool.submit(() -> {
+                    org.slf4j.MDC.put("runId", run.id());
+                    TablePlan plan;
+                    while ((plan = queue.poll()) != null) {
+                        if (!failures.isEmpty() || run.stopRequested()) {
+                            return null; // left PENDING: reported as not run
+                        }
+                        Exception failure = syncTable(producer, run, plan);
+                        if (failure != null) {
+                            failures.put(plan.name(), failure);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> worker : workers) {
+                try {
+                    worker.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return failures;
+    }
+
+    /**
+     * The tables whose verification failed only because their staging is older than the run's snapshot:
+     * each was resumed from an earlier run's staging, or staged before a lost snapshot was renewed. Empty
+     * when the failure is anything else, or when a table read whole in this snapshot differs too (restaging
+     * would not change it).
+     */
+    private static List<TablePlan> stale(Run run, Exception failure) {
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof TableSync.VerificationException)) {
+            cause = cause.getCause();
+        }
+        if (!(cause instanceof TableSync.VerificationException verification) || verification.tables().isEmpty()) {
+            return List.of();
+        }
+        List<TablePlan> stale = new ArrayList<>();
+        for (String table : verification.tables()) {
+            TableResult result = run.result(table);
+            if (result == null || (result.resumed() == 0 && result.snapshot == run.snapshots())) {
+                return List.of();
+            }
+            stale.add(run.plan(table));
+        }
+        return stale;
+    }
+
+    /**
+     * {@code sync --fresh}: drops each table's staging and checkpoint before anything is read (under the
+     * run lock), one line per table that had any, so every row is read again in this run's snapshot.
+     */
+    private void discardStaged(Run run) throws SQLException {
+        try (java.sql.Connection c = target.getConnection()) {
+            for (TablePlan plan : run.plans()) {
+                boolean staging;
+                boolean checkpoint;
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, "
+                        + "EXISTS (SELECT 1 FROM ferry.checkpoint WHERE table_name = ?)")) {
+                    ps.setString(1, plan.stagingTable());
+                    ps.setString(2, plan.name());
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        staging = rs.getBoolean(1);
+                        checkpoint = rs.getBoolean(2);
+                    }
+                }
+                if (!staging && !checkpoint) {
+                    continue;
+                }
+                long rows = 0;
+                if (staging) {
+                    try (java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
+                        rs.next();
+                        rows = rs.getLong(1);
+                    }
+                }
+                RunApply.discardStaging(c, plan);
+                progress.note(String.format(java.util.Locale.ROOT, "fresh: discarded staged rows of %s (%,d rows)",
+                        plan.name(), rows));
+            }
+        }
+    }
+
+    /** Sends one table through its route, again from its checkpoint after a transient failure; returns the failure or null. */
+    private Exception syncTable(ProducerTemplate producer, Run run, TablePlan plan) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.setProperty(Run.PROPERTY, run);
+            exchange.setProperty(TABLE_PROPERTY, plan.name()); // the template's steps take the table from here
+            try {
+                producer.send("direct:" + plan.spec().endpoint(), exchange);
+            } finally {
+                CopyReader reader = exchange.getProperty(TableSync.READER, CopyReader.class);
+                if (reader != null) {
+                    reader.close(); // a read stopped by a failure must not hold its connection
+                }
+            }
+            Exception failure = exchange.getException();
+            if (failure == null && run.result(plan.name()).status() != TableResult.Status.STAGED) {
+                // never count a table as staged unless its route reached the end of the read
+                failure = new IllegalStateException("the route of " + plan.name() + " ended before staging every row");
+            }
+            if (failure == null) {
+                return null;
+            }
+            Throwable cause = failure;
+            while (cause.getCause() != null && !(cause instanceof TableSync.RunInterruptedException)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof TableSync.RunInterruptedException interrupted) {
+                return interrupted;
+            }
+            boolean snapshotLost = !snapshot.isAlive();
+            if (run.stopRequested() || attempt >= tableAttempts || !(snapshotLost || SqlErrors.isTransient(failure))) {
+                return failure;
+            }
+            if (snapshotLost) {
+                snapshot.open();
+                run.snapshotRenewed();
+                progress.note(plan.name() + ": the source snapshot was lost; continuing in a new snapshot");
+            }
+            progress.note(plan.name() + ": " + Redactor.redact(SqlErrors.message(failure)) + "; resuming from its "
+                    + "checkpoint (attempt " + (attempt + 1) + " of " + tableAttempts + ")");
+        }
+    }
+}
