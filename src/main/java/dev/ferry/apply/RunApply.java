@@ -1,11 +1,13 @@
 package dev.ferry.apply;
 
+import dev.ferry.state.RunInterruptedException;
+import dev.ferry.verify.VerificationException;
+import dev.ferry.verify.Checksum;
 import dev.ferry.db.SqlErrors;
 import dev.ferry.ledger.DeadLetterStore;
 import dev.ferry.ledger.Watermarks;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.TableSpec;
-import dev.ferry.stage.TableSync;
 import dev.ferry.state.Run;
 import dev.ferry.state.TableResult;
 import dev.ferry.verify.Verifier;
@@ -66,7 +68,7 @@ public final class RunApply {
 
     /** Applies these staged tables (parents first) in one transaction; returns per table what was written. */
     public Map<String, Applied> apply(Run run, List<TablePlan> plans) throws SQLException,
-            TableSync.VerificationException, ForeignKeyBrokenException, TableSync.RunInterruptedException,
+            VerificationException, ForeignKeyBrokenException, RunInterruptedException,
             DeadLetterStore.TooManyDeadLettersException {
         @SuppressWarnings("unchecked")
         Map<String, Applied> sent = (Map<String, Applied>) run.sentForCommit();
@@ -125,8 +127,8 @@ public final class RunApply {
                                 effects.get(plan.name())));
                         continue;
                     }
-                    TableSync.Checksum expected = sourceChecksum(verifier, run, plan, keys);
-                    TableSync.Checksum actual = Verifier.target(c, plan);
+                    Checksum expected = sourceChecksum(verifier, run, plan, keys);
+                    Checksum actual = Verifier.target(c, plan);
                     if (!expected.equals(actual)) {
                         differing.add(plan);
                         why.append(why.length() == 0 ? "" : "; ").append(plan.name()).append(": the source has ")
@@ -143,7 +145,7 @@ public final class RunApply {
                         discardStaging(c, plan);
                     }
                     c.commit();
-                    throw new TableSync.VerificationException("verification failed for " + why + "; nothing was "
+                    throw new VerificationException("verification failed for " + why + "; nothing was "
                             + "applied, run again to restage " + (differing.size() == 1 ? "that table" : "those tables")
                             + " from a fresh snapshot", differing.stream().map(TablePlan::name).toList());
                 }
@@ -154,11 +156,11 @@ public final class RunApply {
                     s.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
                 }
                 if (!run.mayCommit(out)) {
-                    throw new TableSync.RunInterruptedException("the run was stopped before the apply committed; "
+                    throw new RunInterruptedException("the run was stopped before the apply committed; "
                             + "nothing was applied");
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException | ForeignKeyBrokenException | TableSync.RunInterruptedException
+            } catch (SQLException | RuntimeException | ForeignKeyBrokenException | RunInterruptedException
                      | DeadLetterStore.TooManyDeadLettersException e) {
                 rollback(c, e); // never let the autocommit switch below commit half an apply
                 throw e;
@@ -214,9 +216,9 @@ public final class RunApply {
     }
 
     /** The source side: computed while staging when no row was set aside, else now, less the rows set aside. */
-    private static TableSync.Checksum sourceChecksum(Verifier verifier, Run run, TablePlan plan, List<String> setAside)
+    private static Checksum sourceChecksum(Verifier verifier, Run run, TablePlan plan, List<String> setAside)
             throws SQLException {
-        java.util.concurrent.Future<TableSync.Checksum> early = run.result(plan.name()).sourceChecksum;
+        java.util.concurrent.Future<Checksum> early = run.result(plan.name()).sourceChecksum;
         if (early != null && setAside.isEmpty()) {
             try {
                 return early.get();

@@ -1,5 +1,7 @@
 package dev.ferry.run;
 
+import dev.ferry.state.RunInterruptedException;
+import dev.ferry.verify.VerificationException;
 import dev.ferry.apply.RunApply;
 import dev.ferry.db.SqlErrors;
 import dev.ferry.ledger.RunLedger;
@@ -304,7 +306,7 @@ public final class SyncRunner {
                             continue;
                         }
                         TableResult result = run.result(plan.name());
-                        if (failure instanceof TableSync.RunInterruptedException || run.stopRequested()) {
+                        if (failure instanceof RunInterruptedException || run.stopRequested()) {
                             result.finish(TableResult.Status.FAILED, "interrupted; the next run resumes from the checkpoint");
                             if (outcome != Run.Status.FAILED) {
                                 outcome = Run.Status.INTERRUPTED;
@@ -453,10 +455,10 @@ public final class SyncRunner {
      */
     private static List<TablePlan> stale(Run run, Exception failure) {
         Throwable cause = failure;
-        while (cause != null && !(cause instanceof TableSync.VerificationException)) {
+        while (cause != null && !(cause instanceof VerificationException)) {
             cause = cause.getCause();
         }
-        if (!(cause instanceof TableSync.VerificationException verification) || verification.tables().isEmpty()) {
+        if (!(cause instanceof VerificationException verification) || verification.tables().isEmpty()) {
             return List.of();
         }
         List<TablePlan> stale = new ArrayList<>();
@@ -530,10 +532,10 @@ public final class SyncRunner {
                 return null;
             }
             Throwable cause = failure;
-            while (cause.getCause() != null && !(cause instanceof TableSync.RunInterruptedException)) {
+            while (cause.getCause() != null && !(cause instanceof RunInterruptedException)) {
                 cause = cause.getCause();
             }
-            if (cause instanceof TableSync.RunInterruptedException interrupted) {
+            if (cause instanceof RunInterruptedException interrupted) {
                 return interrupted;
             }
             boolean snapshotLost = !snapshot.isAlive();

@@ -1,5 +1,8 @@
 package dev.ferry.stage;
 
+import dev.ferry.state.RunInterruptedException;
+import dev.ferry.verify.VerificationException;
+import dev.ferry.verify.Checksum;
 import dev.ferry.apply.RunApply;
 import dev.ferry.apply.TableSwap;
 import dev.ferry.ledger.DeadLetterStore;
@@ -453,42 +456,5 @@ public final class TableSync {
                     + SyncRunner.TABLE_PROPERTY + "): runs start through SyncRunner");
         }
         return table;
-    }
-
-    /** Row count and order-independent checksum of a table's rows. */
-    public record Checksum(long rows, BigDecimal sum) {
-
-        public static Checksum of(PreparedStatement ps) throws SQLException {
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Checksum(rs.getLong(1), rs.getBigDecimal(2));
-            }
-        }
-    }
-
-    /** The run was asked to stop; the batch in flight finished or rolled back whole. */
-    public static final class RunInterruptedException extends Exception {
-        public RunInterruptedException(String message) {
-            super(message);
-        }
-    }
-
-    /** The target differs from the source after the apply. */
-    public static final class VerificationException extends Exception {
-        private final List<String> tables;
-
-        public VerificationException(String message) {
-            this(message, List.of());
-        }
-
-        public VerificationException(String message, List<String> tables) {
-            super(message);
-            this.tables = List.copyOf(tables);
-        }
-
-        /** The tables that differed (their staging was discarded). */
-        public List<String> tables() {
-            return tables;
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.ferry.state;
 
-import dev.ferry.stage.TableSync;
+import dev.ferry.verify.Checksum;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +29,7 @@ public final class TableResult {
     /** The checkpoint's last key as this run last committed it (the guard of the next batch's checkpoint). */
     public volatile String lastStagedKey;
     /** The source's count and checksum, computed while the table was staged (full tables with verification). */
-    public volatile java.util.concurrent.Future<TableSync.Checksum> sourceChecksum;
+    public volatile java.util.concurrent.Future<Checksum> sourceChecksum;
     /** Whether this staging's read sums the source checksum itself (then sourceChecksum is set when staged). */
     public volatile boolean summing;
     /** The rows and the sum of their checksum hashes staged so far by a summing read (committed batches only). */

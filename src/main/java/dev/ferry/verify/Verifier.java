@@ -2,7 +2,6 @@ package dev.ferry.verify;
 
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.TableSpec;
-import dev.ferry.stage.TableSync;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,11 +42,11 @@ public final class Verifier {
         if (plan.spec().mode() != TableSpec.Mode.FULL) {
             return compareRows(plan, ownerId, new java.util.HashSet<>(setAside));
         }
-        TableSync.Checksum actual;
+        Checksum actual;
         try (Connection c = target.getConnection()) {
             actual = target(c, plan);
         }
-        TableSync.Checksum expected = source(plan, ownerId, setAside);
+        Checksum expected = source(plan, ownerId, setAside);
         return new Result(plan.name(), expected.equals(actual), String.format(Locale.ROOT, "source %d rows, target %d rows",
                 expected.rows(), actual.rows()));
     }
@@ -178,20 +177,20 @@ public final class Verifier {
      * Count and checksum of the source table as the transforms would write it (owner column set to
      * {@code ownerId}), leaving out the rows whose key is in {@code setAside} (the dead letters).
      */
-    public TableSync.Checksum source(TablePlan plan, Object ownerId, List<String> setAside) throws SQLException {
+    public Checksum source(TablePlan plan, Object ownerId, List<String> setAside) throws SQLException {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.checksumSql(true, owner, true))) {
             if (plan.keyed()) {
                 ps.setArray(1, c.createArrayOf("text", setAside.toArray()));
             }
-            return TableSync.Checksum.of(ps);
+            return Checksum.of(ps);
         }
     }
 
     /** Count and checksum of the target table, on this connection (inside the apply transaction, say). */
-    public static TableSync.Checksum target(Connection c, TablePlan plan) throws SQLException {
+    public static Checksum target(Connection c, TablePlan plan) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
-            return TableSync.Checksum.of(ps);
+            return Checksum.of(ps);
         }
     }
 
