@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.run.SyncJob;
+import dev.ferry.cli.SyncJob;
 import dev.ferry.support.SyncFixture;
 import dev.ferry.plan.TablePlan;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.cli.SyncJob;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 

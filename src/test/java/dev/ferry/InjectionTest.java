@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.cli.SyncJob;
 import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;

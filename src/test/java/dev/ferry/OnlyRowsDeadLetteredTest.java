@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.cli.SyncJob;
 import dev.ferry.support.BookRoutes;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.cli.SyncJob;
 import dev.ferry.log.Redactor;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.ferry;
 
+import dev.ferry.run.RunService;
 import dev.ferry.app.FerryApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,7 +23,7 @@ class RoutesTest {
             assertEquals(List.of("ferry-apply", "ferry-dead-letter", "ferry-stage-batch", "ferry-stage-batch-tx", "sync-book"), ids);
             assertEquals(5, app.camel().getRoutes().size());
 
-            Map<String, TableSpec> tables = app.runner(new Progress(System.err)).tables();
+            Map<String, TableSpec> tables = RunService.runner(app, new Progress(System.err)).tables();
             assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000)), tables);
         }
     }
@@ -33,7 +34,7 @@ class RoutesTest {
             assertEquals(List.of("README.md"), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
         try (FerryApp app = FerryApp.start(null, Map.of())) {
-            assertEquals(Map.of(), app.runner(new Progress(System.err)).tables());
+            assertEquals(Map.of(), RunService.runner(app, new Progress(System.err)).tables());
             assertEquals(4, app.camel().getRoutes().size());
         }
     }
@@ -41,7 +42,7 @@ class RoutesTest {
     @Test
     void should_take_the_batch_size_from_configuration_unless_the_route_sets_it() throws Exception {
         try (FerryApp app = FerryApp.start(BookRoutes.DEMO, Map.of("ferry.batch-size", "250"))) {
-            assertEquals(250, app.runner(new Progress(System.err)).tables().get("book").batchSize());
+            assertEquals(250, RunService.runner(app, new Progress(System.err)).tables().get("book").batchSize());
         }
     }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.cli.SyncJob;
 import dev.ferry.demo.ThrowawayPostgres;
 import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,6 @@ import dev.ferry.read.SnapshotDataSource;
 import dev.ferry.log.Redactor;
 import dev.ferry.plan.RouteFileCheck;
 import dev.ferry.state.Progress;
-import dev.ferry.run.SyncRunner;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.model.Model;
@@ -217,12 +216,6 @@ public final class FerryApp implements AutoCloseable {
 
     public HikariDataSource target() {
         return bean("target", HikariDataSource.class);
-    }
-
-    /** The run entry over this app's routes and pools. */
-    public SyncRunner runner(Progress progress) {
-        return new SyncRunner(camel(), source(), bean("snapshotSource", SnapshotDataSource.class), target(), progress,
-                Integer.parseInt(property("ferry.retry.table-attempts")), Integer.parseInt(property("ferry.parallelTables")));
     }
 
     /** Stops Camel (the in-flight exchange first) and closes both pools. */

@@ -81,6 +81,7 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.addRoutePolicyFactory(routeMeters);
         FerryMetrics metrics = new FerryMetrics(registry);
         camelContext.getRegistry().bind("ferryMetrics", metrics);
+        camelContext.getRegistry().bind("ferryAlerts", dev.ferry.ops.Alerts.listener(camelContext));
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics,
                 Boolean.parseBoolean(property(camelContext, "ferry.verify")),
                 Boolean.parseBoolean(property(camelContext, "ferry.swap-tables"))));

@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.run.SyncJob;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

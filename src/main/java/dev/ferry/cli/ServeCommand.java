@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.run.RunService;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -75,13 +75,13 @@ public final class ServeCommand implements Callable<Integer> {
             app.close();
             return ExitCodes.USAGE;
         }
-        if (app.runner(new Progress(System.err)).tables().isEmpty()) {
-            System.err.println(SyncJob.noTableRoutes(app)); // a service with nothing to run: every tick would fail
+        if (RunService.runner(app, new Progress(System.err)).tables().isEmpty()) {
+            System.err.println(RunService.noTableRoutes(app)); // a service with nothing to run: every tick would fail
             app.close();
             return ExitCodes.USAGE;
         }
         coordinator.attach(app);
-        app.bean("ferryMetrics", FerryMetrics.class).declare(app.runner(new Progress(System.err)).tables().keySet(),
+        app.bean("ferryMetrics", FerryMetrics.class).declare(RunService.runner(app, new Progress(System.err)).tables().keySet(),
                 coordinator::running);
         SyncControl control = new SyncControl(coordinator);
         JmxServer jmx = null;

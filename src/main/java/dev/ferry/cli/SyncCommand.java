@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.run.SyncJob;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

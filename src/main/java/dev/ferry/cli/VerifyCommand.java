@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.run.SyncJob;
+import dev.ferry.run.RunService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,10 +50,10 @@ public final class VerifyCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return ExitCodes.USAGE;
             }
-            SyncRunner runner = app.runner(new Progress(System.err));
+            SyncRunner runner = RunService.runner(app, new Progress(System.err));
             Map<String, TableSpec> all = runner.tables();
             if (all.isEmpty()) {
-                System.err.println(SyncJob.noTableRoutes(app));
+                System.err.println(RunService.noTableRoutes(app));
                 return ExitCodes.USAGE;
             }
             List<TableSpec> specs = new ArrayList<>();

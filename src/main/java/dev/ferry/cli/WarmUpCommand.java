@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.run.RunService;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class WarmUpCommand implements Callable<Integer> {
         // the demo's table route: routes/tables ships empty, and a templated route must be loaded to be archived
         try (FerryApp app = FerryApp.start(FerryApp.demoTables(), Map.of("ferry.source.url", NOWHERE, "ferry.target.url", NOWHERE,
                 "ferry.source.pool-size", "1", "ferry.target.pool-size", "1"))) {
-            app.runner(new dev.ferry.state.Progress(System.err));
+            RunService.runner(app, new dev.ferry.state.Progress(System.err));
         }
         new ObjectMapper().writeValueAsString(Map.of("warm", 1));
         int loaded = 0;

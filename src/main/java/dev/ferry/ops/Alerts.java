@@ -2,7 +2,6 @@ package dev.ferry.ops;
 
 import java.util.Locale;
 
-import dev.ferry.app.FerryApp;
 import dev.ferry.log.Redactor;
 import dev.ferry.state.Run;
 import dev.ferry.state.TableResult;
@@ -33,14 +32,19 @@ public final class Alerts {
         return Redactor.redact(out.toString());
     }
 
+    /** A listener that sends each finished run's alert through this Camel. */
+    public static dev.ferry.run.RunListener listener(org.apache.camel.CamelContext camel) {
+        return run -> send(camel, run);
+    }
+
     /** Sends the summary when the run FAILED, was PARTIAL or INTERRUPTED, or always when so configured. */
-    public static void send(FerryApp app, Run run) {
-        boolean always = Boolean.parseBoolean(app.property("ferry.alert.always"));
+    public static void send(org.apache.camel.CamelContext camel, Run run) {
+        boolean always = Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{ferry.alert.always}}").trim());
         if (!always && run.status() == Run.Status.SUCCESS) {
             return;
         }
-        try (ProducerTemplate producer = app.camel().createProducerTemplate()) {
-            producer.sendBodyAndHeader(app.property("ferry.alert.uri"), summary(run), "ferryRunStatus", run.status().name());
+        try (ProducerTemplate producer = camel.createProducerTemplate()) {
+            producer.sendBodyAndHeader(camel.resolvePropertyPlaceholders("{{ferry.alert.uri}}").trim(), summary(run), "ferryRunStatus", run.status().name());
         } catch (Exception e) {
             // an alert that cannot be sent must not change the run's outcome; say so where it is seen
             System.err.println(Redactor.redact("ferry: the alert could not be sent to ferry.alert.uri: " + e.getMessage()));

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Timer;
  * Ferry's own meters: rows read, written and dead-lettered per table, the batch and run timers, the
  * last success per table, skipped scheduled runs, whether a run is in progress, and the build.
  */
-public final class FerryMetrics {
+public final class FerryMetrics implements dev.ferry.run.RunListener {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
@@ -102,6 +102,12 @@ public final class FerryMetrics {
     }
 
     /** A scheduled tick skipped because a run was in progress. */
+    /** A finished run's outcome, as {@link #run(Run)}. */
+    @Override
+    public void finished(Run run) {
+        run(run);
+    }
+
     public void skipped() {
         registry.counter("ferry.runs.skipped").increment();
     }

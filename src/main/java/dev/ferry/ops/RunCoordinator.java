@@ -1,8 +1,6 @@
 package dev.ferry.ops;
 
-import java.io.BufferedReader;
 import java.io.PrintStream;
-import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
@@ -13,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 
 import dev.ferry.app.FerryApp;
-import dev.ferry.run.SyncJob;
+import dev.ferry.run.Questions;
+import dev.ferry.run.RunOutcome;
+import dev.ferry.run.RunRequest;
+import dev.ferry.run.RunService;
 import dev.ferry.log.Redactor;
-import dev.ferry.state.Progress;
 import dev.ferry.state.Run;
 import dev.ferry.ledger.RunLedger;
 import dev.ferry.db.SqlErrors;
@@ -40,7 +40,7 @@ public final class RunCoordinator {
     });
     private final PrintStream out;
     private volatile FerryApp app;
-    private volatile SyncJob job;
+    private volatile RunService job;
     private volatile String currentRunId;
     private volatile Run lastRun;
 
@@ -107,7 +107,7 @@ public final class RunCoordinator {
      * handed out for a run that never exists: an unknown table, or a retry with nothing to retry.
      */
     private void refuseWhatCannotRun(List<String> tables, boolean failedOnly) {
-        Set<String> known = app.runner(new Progress(out)).tables().keySet();
+        Set<String> known = RunService.tables(app).keySet();
         List<String> unknown = tables.stream().filter(t -> dev.ferry.plan.TableSpec.find(known, t) == null).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown table" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
@@ -129,15 +129,20 @@ public final class RunCoordinator {
 
     /** What a run of every table would do; writes nothing. */
     public String dryRun(String who) {
-        SyncJob.Options options = options(List.of(), false, "jmx", who);
-        options.dryRun = true;
-        SyncJob.Outcome outcome = quietJob().execute(app, options);
-        return outcome.plan() != null ? outcome.plan() : "dry run failed (exit " + outcome.exitCode() + "); see the log";
+        RunRequest request = request(List.of(), false, "jmx", who);
+        request.dryRun = true;
+        RunOutcome outcome = quietJob().execute(app, request);
+        if (outcome.plan() != null) {
+            out.print(outcome.plan());
+            return outcome.plan();
+        }
+        logNotRun(outcome);
+        return "dry run failed: " + Redactor.redact(String.valueOf(outcome.message()));
     }
 
     /** Asks the run in progress to stop after its batch in flight. */
     public void cancel() {
-        SyncJob j = job;
+        RunService j = job;
         if (j != null) {
             j.stop();
         }
@@ -150,7 +155,7 @@ public final class RunCoordinator {
 
     /** The run in progress, or null. */
     public Run current() {
-        SyncJob j = job;
+        RunService j = job;
         return j == null ? null : j.current();
     }
 
@@ -182,16 +187,18 @@ public final class RunCoordinator {
 
     private void runLocked(String id, List<String> tables, boolean failedOnly, String trigger, String who) {
         currentRunId = id;
-        SyncJob j = quietJob();
+        RunService j = quietJob();
         job = j;
         try {
-            SyncJob.Options options = options(tables, failedOnly, trigger, who);
-            options.runId = id;
-            SyncJob.Outcome outcome = j.execute(app, options);
+            RunRequest request = request(tables, failedOnly, trigger, who);
+            request.runId = id;
+            RunOutcome outcome = j.execute(app, request);
             if (outcome.run() != null) {
                 lastRun = outcome.run();
+            } else {
+                logNotRun(outcome);
             }
-            if (outcome.busy() && "schedule".equals(trigger)) {
+            if (outcome.kind() == RunOutcome.Kind.BUSY && "schedule".equals(trigger)) {
                 // another instance is running: this tick is skipped, as one during our own run would be
                 app.bean("ferryMetrics", FerryMetrics.class).skipped();
             }
@@ -202,12 +209,19 @@ public final class RunCoordinator {
         }
     }
 
-    private SyncJob quietJob() {
-        return new SyncJob(out, new BufferedReader(new StringReader("")), false);
+    private RunService quietJob() {
+        return new RunService(out, Questions.NONE);
     }
 
-    private SyncJob.Options options(List<String> tables, boolean failedOnly, String trigger, String who) {
-        SyncJob.Options options = new SyncJob.Options();
+    /** A request that ran no table: the one line says why (on the service's output, as the command line does). */
+    private void logNotRun(RunOutcome outcome) {
+        if (outcome.message() != null) {
+            out.println(Redactor.redact(outcome.message()));
+        }
+    }
+
+    private RunRequest request(List<String> tables, boolean failedOnly, String trigger, String who) {
+        RunRequest options = new RunRequest();
         options.tables = tables;
         options.failedOnly = failedOnly;
         options.trigger = trigger;
