@@ -394,7 +394,7 @@ public final class RunApply {
                     // a large emptied table is filled without its indexes, which are then built in one pass each
                     List<String> rebuild = run.result(plan.name()).read() + run.result(plan.name()).resumed() >= BULK
                             ? dropIndexes(c, plan) : List.of();
-                    w.written.put(plan.name(), (long) s.executeUpdate(plan.insertFromStagingSql()));
+                    w.written.put(plan.name(), (long) s.executeUpdate(ApplySql.insertFromStaging(plan)));
                     for (String sql : rebuild) {
                         s.execute(sql);
                     }
@@ -423,7 +423,7 @@ public final class RunApply {
                     }
                     s.execute("RESET jit");
                 }
-                for (String sql : plan.sequenceSql()) {
+                for (String sql : ApplySql.sequences(plan)) {
                     s.execute(sql);
                 }
             }

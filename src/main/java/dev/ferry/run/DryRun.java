@@ -2,6 +2,7 @@ package dev.ferry.run;
 
 import dev.ferry.ledger.Watermarks;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.read.ReadSql;
 import dev.ferry.plan.TableSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,8 +59,8 @@ public final class DryRun {
         try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
             s.setAutoCommit(false); // a cursor, not the whole table in memory
             t.setAutoCommit(false);
-            try (PreparedStatement ps = s.prepareStatement(plan.hashSql(true, owner, watermark));
-                 PreparedStatement pt = t.prepareStatement(plan.hashSql(false, null, null))) {
+            try (PreparedStatement ps = s.prepareStatement(ReadSql.hashes(plan, true, owner, watermark));
+                 PreparedStatement pt = t.prepareStatement(ReadSql.hashes(plan, false, null, null))) {
                 ps.setFetchSize(5000);
                 pt.setFetchSize(5000);
                 t.setReadOnly(true);

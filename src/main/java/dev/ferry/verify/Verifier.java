@@ -93,8 +93,8 @@ public final class Verifier {
             boolean ledger = ledger(t);
             s.setAutoCommit(false); // cursors, not whole tables in memory
             t.setAutoCommit(false);
-            try (PreparedStatement ps = s.prepareStatement(plan.verifyRowsSql(true, owner, false));
-                 PreparedStatement pt = t.prepareStatement(plan.verifyRowsSql(false, null, ledger))) {
+            try (PreparedStatement ps = s.prepareStatement(RowHashSql.verifyRows(plan, true, owner, false));
+                 PreparedStatement pt = t.prepareStatement(RowHashSql.verifyRows(plan, false, null, ledger))) {
                 ps.setFetchSize(5000);
                 pt.setFetchSize(5000);
                 try (ResultSet rs = ps.executeQuery(); ResultSet rt = pt.executeQuery()) {
@@ -179,7 +179,7 @@ public final class Verifier {
      */
     public Checksum source(TablePlan plan, Object ownerId, List<String> setAside) throws SQLException {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.checksumSql(true, owner, true))) {
+        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(RowHashSql.checksum(plan, true, owner, true))) {
             if (plan.keyed()) {
                 ps.setArray(1, c.createArrayOf("text", setAside.toArray()));
             }
@@ -189,7 +189,7 @@ public final class Verifier {
 
     /** Count and checksum of the target table, on this connection (inside the apply transaction, say). */
     public static Checksum target(Connection c, TablePlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
+        try (PreparedStatement ps = c.prepareStatement(RowHashSql.checksum(plan, false, null))) {
             return Checksum.of(ps);
         }
     }
