@@ -23,6 +23,26 @@ public final class Plans {
     /** The HMAC secret of the rules case (what {@code ferry.rules.secret} gives a run). */
     public static final String SECRET = "test-secret";
 
+    /**
+     * The email rule of {@link #ownerAndRules} over {@code s."email"}, keyed by {@link #SECRET}, as Rules writes it
+     * (the HMAC-SHA256 of the value in PostgreSQL's sha256, the key's pads inlined): the builders' tests find it
+     * inside the read and the hash of that table.
+     */
+    public static final String EMAIL_RULE = "'user_' || substr(encode(sha256('\\x28392f28712f393f2e39285c5c5c5c5c5c5c5c5c5c5c5c5c5c5c"
+            + "5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c'::bytea || "
+            + "sha256('\\x425345421b4553554453423636363636363636363636363636363636363636363636363636363"
+            + "636363636363636363636363636363636363636363636363636'::bytea || "
+            + "convert_to(lower(trim(s.\"email\"::text)), 'UTF8'))), 'hex'), 1, 16) || "
+            + "'@example.invalid'";
+
+    /** The phone rule of {@link #ownerAndRules} over {@code s."phone"}, as {@link #EMAIL_RULE}. */
+    public static final String PHONE_RULE = "'+1-555-' || lpad((('x' || substr(encode(sha256('\\x28392f28712f393f2e39285c5c5c5c5c5c5c"
+            + "5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c"
+            + "5c5c'::bytea || sha256('\\x425345421b455355445342363636363636363636363636363636363636363"
+            + "6363636363636363636363636363636363636363636363636363636363636363636'::bytea || "
+            + "convert_to(s.\"phone\"::text, 'UTF8'))), 'hex'), 1, 15))::bit(60)::bigint % "
+            + "10000000)::text, 7, '0')";
+
     private Plans() {
     }
 
