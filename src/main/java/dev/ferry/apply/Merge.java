@@ -10,10 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
-import dev.ferry.db.Sql;
-import dev.ferry.schema.Column;
 
 /**
  * The merge and incremental apply of one table, inside the run's apply transaction. Each staged row is
@@ -56,53 +53,21 @@ public final class Merge {
     public static Effect apply(Connection c, TablePlan plan, String runId, List<String> deadKeys, long skipped,
                                boolean wasEmpty) throws SQLException {
         TableSpec spec = plan.spec();
-        String target = plan.targetRows(); // ONLY for an ordinary table: an inheritance child is a table of its own
-        String staging = plan.stagingTable();
-        String table = Sql.literal(plan.name());
-        String newest = spec.newestColumnOrCursor();
-        String conflictAction = switch (spec.conflict()) {
-            case SOURCE_WINS -> "'update'";
-            case TARGET_WINS -> "'keep'";
-            case NEWEST_WINS -> "CASE WHEN tn IS NULL OR sn > tn THEN 'update' ELSE 'keep' END";
-            case MANUAL -> "'conflict'";
-        };
-        String newestColumns = spec.conflict() == TableSpec.Conflict.NEWEST_WINS
-                ? ", s." + Sql.ident(newest) + " AS sn, t." + Sql.ident(newest) + " AS tn" : "";
-        String firstKey = Sql.ident(spec.keyColumns().get(0));
         try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS pg_temp.ferry_merge");
+            s.execute(MergeSql.DROP_CLASSIFICATION);
             if (wasEmpty) {
                 // the target holds none of the rows Ferry wrote before: their stored hashes describe nothing
-                s.execute("DELETE FROM ferry.row_hash WHERE table_name = " + table);
+                s.execute(MergeSql.forgetHashes(plan));
             }
-            // few changed rows: index lookups into the target, not a scan of it (the planner needs the row
-            // count and the key columns' statistics only, not every column's)
-            s.execute("ANALYZE " + staging + " (" + spec.keyColumns().stream().map(Sql::ident)
-                    .collect(Collectors.joining(", ")) + ")");
-            // each row's hashes computed once: the staged row's, the target row's, and the one Ferry stored
-            // (lt: the target row's hash in the stored hash's form, md5 for hashes stored by earlier versions)
-            // a target row Ferry never wrote (no stored hash) is development's own: the strategy decides, as
-            // for a row changed since Ferry wrote it (targetWins and manual keep it, as pgsync's --preserve)
-            s.execute("CREATE TEMP TABLE ferry_merge ON COMMIT DROP AS SELECT k, sh, th, lh, CASE WHEN NOT present "
-                    + "THEN 'insert' WHEN sh = th THEN 'same' WHEN lh = lt THEN 'update' ELSE "
-                    + conflictAction + " END AS action FROM (SELECT k, sh, th, present, lh, CASE WHEN lh IS NULL OR NOT "
-                    + "present THEN NULL WHEN length(lh) = 32 THEN lth ELSE th END AS lt" + (newestColumns.isEmpty() ? ""
-                    : ", sn, tn") + " FROM (SELECT " + plan.keyText("s") + " AS k, " + plan.rowHash("s")
-                    + " AS sh, CASE WHEN t." + firstKey + " IS NULL THEN NULL ELSE " + plan.rowHash("t") + " END AS th, t."
-                    + firstKey + " IS NOT NULL AS present, h.hash AS lh, CASE WHEN length(h.hash) = 32 THEN "
-                    + plan.legacyRowHash("t") + " END AS lth" + newestColumns + " FROM " + staging + " s LEFT JOIN "
-                    + target + " t ON " + plan.keyJoin("t", "s") + " LEFT JOIN ferry.row_hash h ON h.table_name = " + table
-                    + " AND h.row_key = " + plan.keyText("s") + ") y) x");
-            long inserts = 0;
-            long updates = 0;
-            long conflictRows = 0;
-            long unchanged = 0;
-            long kept = 0;
-            long unrecorded = 0;
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE "
-                    + "action = 'update'), count(*) FILTER (WHERE action = 'conflict'), count(*) FILTER (WHERE action = "
-                    + "'same'), count(*) FILTER (WHERE action = 'keep'), count(*) FILTER (WHERE action = 'same' AND lh IS "
-                    + "DISTINCT FROM th) FROM ferry_merge")) {
+            s.execute(MergeSql.analyzeStagingKeys(plan));
+            s.execute(MergeSql.classify(plan));
+            long inserts;
+            long updates;
+            long conflictRows;
+            long unchanged;
+            long kept;
+            long unrecorded;
+            try (ResultSet rs = s.executeQuery(MergeSql.COUNT_ACTIONS)) {
                 rs.next();
                 inserts = rs.getLong(1);
                 updates = rs.getLong(2);
@@ -112,45 +77,24 @@ public final class Merge {
                 unrecorded = rs.getLong(6);
             }
             if (inserts + updates + conflictRows > 0) {
-                s.execute("ANALYZE ferry_merge");
+                s.execute(MergeSql.ANALYZE_CLASSIFICATION);
             }
-            boolean identity = plan.columns().stream().anyMatch(Column::identityAlways);
-            long inserted = inserts == 0 ? 0 : s.executeUpdate("INSERT INTO " + plan.targetTable() + " ("
-                    + plan.columnNames() + ")" + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT "
-                    + prefixed("s", plan.columns()) + " FROM " + staging + " s JOIN ferry_merge m ON m.k = "
-                    + plan.keyText("s") + " WHERE m.action = 'insert'");
-            List<Column> settable = plan.columns().stream()
-                    .filter(col -> !spec.keyColumns().contains(col.name()) && !col.identityAlways()).toList();
-            long updated = updates;
-            if (updates > 0 && !settable.isEmpty()) {
-                updated = s.executeUpdate("UPDATE " + target + " t SET (" + settable.stream().map(col -> Sql.ident(col.name()))
-                        .collect(Collectors.joining(", ")) + ") = ROW(" + prefixed("s", settable) + ") FROM " + staging
-                        + " s JOIN ferry_merge m ON m.k = " + plan.keyText("s") + " WHERE " + plan.keyJoin("t", "s")
-                        + " AND m.action = 'update'");
-            }
-            long conflicts = conflictRows == 0 ? 0 : s.executeUpdate("INSERT INTO ferry.conflict (table_name, row_key, "
-                    + "run_id, source_row, target_row) SELECT " + table + ", m.k, " + Sql.literal(runId) + ", "
-                    + ApplyChecks.rowJson("s") + ", " + ApplyChecks.rowJson("t") + " FROM ferry_merge m JOIN " + staging
-                    + " s ON m.k = " + plan.keyText("s") + " JOIN "
-                    + target + " t ON " + plan.keyJoin("t", "s") + " WHERE m.action = 'conflict' ON CONFLICT (table_name, "
-                    + "row_key) DO UPDATE SET run_id = EXCLUDED.run_id, source_row = EXCLUDED.source_row, target_row = "
-                    + "EXCLUDED.target_row, created_at = now()");
+            long inserted = inserts == 0 ? 0 : s.executeUpdate(MergeSql.insert(plan));
+            String update = MergeSql.update(plan);
+            long updated = updates > 0 && update != null ? s.executeUpdate(update) : updates;
+            long conflicts = conflictRows == 0 ? 0 : s.executeUpdate(MergeSql.recordConflicts(plan, runId));
 
-            String missing = null;
-            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing() && !TargetHashes.applies(plan)) {
-                missing = "NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " + plan.keyJoin("s", "t") + ")";
-            } else if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
-                // staging holds only the changed rows: the source's keys were copied to find what it lacks
-                missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
+            String sourceKeys = null; // the table holding the source's keys, when the mode deletes what it lacks
+            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
+                // staging holds only the changed rows when unchanged ones were skipped: the source's keys were
+                // copied to find what it lacks
+                sourceKeys = TargetHashes.applies(plan) ? plan.keySetTable() : plan.stagingTable();
             } else if (spec.mode() == TableSpec.Mode.INCREMENTAL && spec.propagateDeletes()) {
-                missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
+                sourceKeys = plan.keySetTable();
             }
             long deleted = 0;
-            if (missing != null) {
-                try (PreparedStatement ps = c.prepareStatement("WITH d AS (DELETE FROM " + target + " t WHERE " + missing
-                        + " AND NOT (" + plan.keyText("t") + " = ANY (?)) RETURNING " + plan.keyText("t") + " AS k), "
-                        + "h AS (DELETE FROM ferry.row_hash h USING d WHERE h.table_name = " + table + " AND h.row_key = d.k) "
-                        + "SELECT count(*) FROM d")) {
+            if (sourceKeys != null) {
+                try (PreparedStatement ps = c.prepareStatement(MergeSql.deleteMissing(plan, sourceKeys))) {
                     ps.setArray(1, c.createArrayOf("text", deadKeys.toArray()));
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
@@ -158,12 +102,8 @@ public final class Merge {
                     }
                 }
             }
-            // what Ferry wrote, and rows found already equal, are now "as Ferry left them"
             if (inserted + updated + unrecorded > 0) {
-                s.executeUpdate("INSERT INTO ferry.row_hash (table_name, row_key, hash) SELECT " + table + ", k, "
-                        + "CASE WHEN action = 'same' THEN th ELSE sh END FROM ferry_merge WHERE action IN ('insert', "
-                        + "'update') OR (action = 'same' AND lh IS DISTINCT FROM th) "
-                        + "ON CONFLICT (table_name, row_key) DO UPDATE SET hash = EXCLUDED.hash");
+                s.executeUpdate(MergeSql.recordHashes(plan));
             }
             return new Effect(inserted, updated, deleted, unchanged + skipped, kept, conflicts);
         }
@@ -180,19 +120,13 @@ public final class Merge {
         }
         try (Statement s = c.createStatement()) {
             if (wasEmpty) {
-                // the table held nothing before: it is exactly the rows written, so count and sum of row hashes
-                // (as the full sync verifies) compare it in two scans instead of a join per row
-                try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) || ':' || coalesce(sum(sh::bigint), 0) FROM "
-                        + "ferry_merge WHERE action IN ('insert', 'update')) = (SELECT count(*) || ':' || coalesce(sum("
-                        + plan.rowHash("t") + "::bigint), 0) FROM " + plan.targetRows() + " t)")) {
+                // the table held nothing before: it is exactly the rows written
+                try (ResultSet rs = s.executeQuery(MergeSql.writtenSumsAgree(plan))) {
                     rs.next();
                     return rs.getBoolean(1) ? 0 : effect.inserted() + effect.updated();
                 }
             }
-            // joined on the key columns (the target's index), not on the key's text
-            return count(s, "SELECT count(*) FROM ferry_merge m JOIN " + plan.stagingTable() + " x ON m.k = "
-                    + plan.keyText("x") + " JOIN " + plan.targetRows() + " t ON " + plan.keyJoin("t", "x")
-                    + " WHERE m.action IN ('insert', 'update') AND " + plan.rowHash("t") + " <> m.sh");
+            return count(s, MergeSql.mismatches(plan));
         }
     }
 
@@ -201,9 +135,5 @@ public final class Merge {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static String prefixed(String alias, List<Column> cols) {
-        return cols.stream().map(col -> alias + "." + Sql.ident(col.name())).collect(Collectors.joining(", "));
     }
 }

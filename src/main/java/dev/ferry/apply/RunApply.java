@@ -3,7 +3,6 @@ package dev.ferry.apply;
 import dev.ferry.state.RunInterruptedException;
 import dev.ferry.verify.VerificationException;
 import dev.ferry.verify.Checksum;
-import dev.ferry.db.SqlErrors;
 import dev.ferry.ledger.DeadLetterStore;
 import dev.ferry.ledger.Watermarks;
 import dev.ferry.plan.TablePlan;
@@ -18,13 +17,16 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
-import dev.ferry.db.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies the staged tables of a run to the target in one transaction, so the development database
@@ -43,8 +45,13 @@ import dev.ferry.db.Sql;
  *     any failure, rolls the whole transaction back.</li>
  * </ol>
  * Everything above is transactional DDL in PostgreSQL: a rollback restores the constraints and triggers.
+ * {@link #apply} runs these as numbered steps (as Debezium's snapshot does), each a method of its own; the SQL
+ * text is in {@link ApplySql} and {@link MergeSql}, the switches in {@link ConstraintToggles}, the index
+ * rebuild in {@link IndexRebuild}.
  */
 public final class RunApply {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunApply.class);
 
     /** What the apply did to one table. */
     public record Applied(long written, long deadLettered, long setAsideAtApply, String effect) {
@@ -79,87 +86,21 @@ public final class RunApply {
             }
             run.commitFailed();
         }
-        Map<String, Applied> out = new LinkedHashMap<>();
-        Verifier verifier = new Verifier(source, target);
         try (Connection c = target.getConnection()) {
             run.applying(c);
             c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                Map<Long, TablePlan> byOid = new LinkedHashMap<>();
-                Map<String, String> stagingIds = new LinkedHashMap<>();
-                for (TablePlan plan : plans) {
-                    byOid.put(oid(c, plan), plan);
-                    stagingIds.put(plan.name(), stagingId(c, plan));
-                }
-                List<ApplyChecks.ForeignKey> fks = ApplyChecks.foreignKeys(c, new ArrayList<>(byOid.keySet()));
-
-                Map<String, Long> setAside = new LinkedHashMap<>();
-                plans.forEach(p -> setAside.put(p.name(), 0L));
-                IdRemap.apply(c, run.id(), plans, stagingIds).forEach((t, n) -> setAside.merge(t, n, Long::sum));
-                checkDeadLetterLimits(c, run, plans, stagingIds);
-                Writes w;
-                Savepoint optimistic = c.setSavepoint();
-                try {
-                    // most nights no row breaks a constraint: write at once, and let the database check
-                    w = write(c, run, plans, byOid, fks, stagingIds, false, swap);
-                    c.releaseSavepoint(optimistic);
-                } catch (SQLException e) {
-                    if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-                        throw e;
-                    }
-                    // a row breaks a constraint: undo, set the offenders aside set-based, write again
-                    c.rollback(optimistic);
-                    check(c, run, plans, byOid, fks, stagingIds, setAside);
-                    checkDeadLetterLimits(c, run, plans, stagingIds);
-                    w = write(c, run, plans, byOid, fks, stagingIds, true, swap);
-                }
-                Map<String, Long> written = w.written;
-                Map<String, String> effects = w.effects;
-                Map<String, List<String>> deadKeys = w.deadKeys;
-                List<TablePlan> differing = w.differing;
-                StringBuilder why = w.why;
-
-                for (TablePlan plan : plans) {
-                    List<String> keys = deadKeys.get(plan.name());
-                    if (!verify || !replacesWhole(plan.spec())) {
-                        // rows only the target has, or kept by the conflict strategy, stay: checked row by row above
-                        out.put(plan.name(), new Applied(written.get(plan.name()), keys.size(), setAside.get(plan.name()),
-                                effects.get(plan.name())));
-                        continue;
-                    }
-                    Checksum expected = sourceChecksum(verifier, run, plan, keys);
-                    Checksum actual = Verifier.target(c, plan);
-                    if (!expected.equals(actual)) {
-                        differing.add(plan);
-                        why.append(why.length() == 0 ? "" : "; ").append(plan.name()).append(": the source has ")
-                                .append(expected.rows()).append(" rows to copy (checksum ").append(expected.sum())
-                                .append("), the target would have ").append(actual.rows()).append(" (checksum ")
-                                .append(actual.sum()).append(")");
-                    }
-                    out.put(plan.name(), new Applied(written.get(plan.name()), keys.size(), setAside.get(plan.name()),
-                            effects.getOrDefault(plan.name(), "")));
-                }
-                if (!differing.isEmpty()) {
-                    c.rollback();
-                    for (TablePlan plan : differing) {
-                        discardStaging(c, plan);
-                    }
-                    c.commit();
-                    throw new VerificationException("verification failed for " + why + "; nothing was "
-                            + "applied, run again to restage " + (differing.size() == 1 ? "that table" : "those tables")
-                            + " from a fresh snapshot", differing.stream().map(TablePlan::name).toList());
-                }
-                for (TablePlan plan : plans) {
-                    // dead letters of earlier stagings whose rows this apply settles are no longer set aside
-                    DeadLetterStore.clearSettled(c, plan, stagingIds.get(plan.name()));
-                    discardStaging(c, plan);
-                    s.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
-                }
-                if (!run.mayCommit(out)) {
-                    throw new RunInterruptedException("the run was stopped before the apply committed; "
-                            + "nothing was applied");
-                }
-                c.commit();
+            try {
+                LOG.debug("apply step 1 - finding the tables, their staging and the foreign keys between them");
+                ApplyTables tables = ApplyTables.find(c, plans);
+                LOG.debug("apply step 2 - rewriting natural-key ids and checking the dead-letter limits");
+                Map<String, Long> setAside = remapIds(c, run, tables);
+                LOG.debug("apply step 3 - writing the tables");
+                Writes w = writeAll(c, run, tables, setAside);
+                LOG.debug("apply step 4 - comparing the tables with the source");
+                Map<String, Applied> out = compareWithSource(c, run, tables, w, setAside);
+                LOG.debug("apply step 5 - settling dead letters, dropping staging and committing");
+                settleAndCommit(c, run, tables, out);
+                return out;
             } catch (SQLException | RuntimeException | ForeignKeyBrokenException | RunInterruptedException
                      | DeadLetterStore.TooManyDeadLettersException e) {
                 rollback(c, e); // never let the autocommit switch below commit half an apply
@@ -175,7 +116,100 @@ public final class RunApply {
                 }
             }
         }
+    }
+
+    /**
+     * Step 2: natural-key ids rewritten through their maps (a row whose id no map resolves is set aside), then
+     * the dead-letter limits checked; returns the rows set aside so far, per table.
+     */
+    private static Map<String, Long> remapIds(Connection c, Run run, ApplyTables t)
+            throws SQLException, DeadLetterStore.TooManyDeadLettersException {
+        Map<String, Long> setAside = new LinkedHashMap<>();
+        t.plans().forEach(p -> setAside.put(p.name(), 0L));
+        IdRemap.apply(c, run.id(), t.plans(), t.stagingIds()).forEach((n, k) -> setAside.merge(n, k, Long::sum));
+        checkDeadLetterLimits(c, run, t);
+        return setAside;
+    }
+
+    /**
+     * Step 3: every table written. Most nights no row breaks a constraint: write at once, and let the database
+     * check; when a row does, undo, set the offenders aside set-based
+     * ({@link ApplyTables#setAsideOffenders}), and write again.
+     */
+    private Writes writeAll(Connection c, Run run, ApplyTables t, Map<String, Long> setAside)
+            throws SQLException, ForeignKeyBrokenException, DeadLetterStore.TooManyDeadLettersException {
+        Savepoint optimistic = c.setSavepoint();
+        try {
+            Writes w = write(c, run, t, false);
+            c.releaseSavepoint(optimistic);
+            return w;
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            c.rollback(optimistic);
+            t.setAsideOffenders(c, run.id(), setAside);
+            checkDeadLetterLimits(c, run, t);
+            return write(c, run, t, true);
+        }
+    }
+
+    /**
+     * Step 4: each table that ends equal to the source (less dead letters) compared with the snapshot by count
+     * and checksum; a difference here, or a merged row that differs from its staged version, rolls the whole
+     * apply back and discards those tables' staging, to be staged again from a fresh snapshot.
+     */
+    private Map<String, Applied> compareWithSource(Connection c, Run run, ApplyTables t, Writes w, Map<String, Long> setAside)
+            throws SQLException, VerificationException {
+        Map<String, Applied> out = new LinkedHashMap<>();
+        Verifier verifier = new Verifier(source, target);
+        for (TablePlan plan : t.plans()) {
+            List<String> keys = w.deadKeys.get(plan.name());
+            if (!verify || !replacesWhole(plan.spec())) {
+                // rows only the target has, or kept by the conflict strategy, stay: checked row by row above
+                out.put(plan.name(), new Applied(w.written.get(plan.name()), keys.size(), setAside.get(plan.name()),
+                        w.effects.get(plan.name())));
+                continue;
+            }
+            Checksum expected = sourceChecksum(verifier, run, plan, keys);
+            Checksum actual = Verifier.target(c, plan);
+            if (!expected.equals(actual)) {
+                w.differ(plan, "the source has " + expected.rows() + " rows to copy (checksum " + expected.sum()
+                        + "), the target would have " + actual.rows() + " (checksum " + actual.sum() + ")");
+            }
+            out.put(plan.name(), new Applied(w.written.get(plan.name()), keys.size(), setAside.get(plan.name()),
+                    w.effects.getOrDefault(plan.name(), "")));
+        }
+        if (!w.differing.isEmpty()) {
+            c.rollback();
+            for (TablePlan plan : w.differing) {
+                discardStaging(c, plan);
+            }
+            c.commit();
+            throw new VerificationException("verification failed for " + w.why + "; nothing was "
+                    + "applied, run again to restage " + (w.differing.size() == 1 ? "that table" : "those tables")
+                    + " from a fresh snapshot", w.differing.stream().map(TablePlan::name).toList());
+        }
         return out;
+    }
+
+    /**
+     * Step 5: the dead letters of earlier stagings whose rows this apply settles cleared, staging, checkpoints
+     * and key sets dropped; committed, unless the run was stopped meanwhile.
+     */
+    private static void settleAndCommit(Connection c, Run run, ApplyTables t, Map<String, Applied> out)
+            throws SQLException, RunInterruptedException {
+        try (Statement s = c.createStatement()) {
+            for (TablePlan plan : t.plans()) {
+                DeadLetterStore.clearSettled(c, plan, t.stagingId(plan));
+                discardStaging(c, plan);
+                s.execute(ApplySql.dropIfExists(plan.keySetTable()));
+            }
+        }
+        if (!run.mayCommit(out)) {
+            throw new RunInterruptedException("the run was stopped before the apply committed; nothing was applied");
+        }
+        c.commit();
     }
 
     /**
@@ -193,8 +227,7 @@ public final class RunApply {
 
     /** Whether any of these tables still has its checkpoint (an apply that committed removed them all). */
     private boolean checkpointsLeft(List<TablePlan> plans) throws SQLException {
-        try (Connection c = target.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ferry.checkpoint WHERE table_name = ANY (?)")) {
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(ApplySql.CHECKPOINTS_LEFT)) {
             ps.setArray(1, c.createArrayOf("text", plans.stream().map(TablePlan::name).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -207,12 +240,17 @@ public final class RunApply {
      * Fails the apply (nothing of it is kept) when a table's dead letters, with those the apply has set aside
      * so far, pass its maxDeadLetters.
      */
-    private static void checkDeadLetterLimits(Connection c, Run run, List<TablePlan> plans, Map<String, String> stagingIds)
+    private static void checkDeadLetterLimits(Connection c, Run run, ApplyTables t)
             throws SQLException, DeadLetterStore.TooManyDeadLettersException {
-        for (TablePlan plan : plans) {
-            TableResult result = run.result(plan.name());
-            DeadLetterStore.checkLimit(c, plan, stagingIds.get(plan.name()), result.read() + result.resumed(), true);
+        for (TablePlan plan : t.plans()) {
+            DeadLetterStore.checkLimit(c, plan, t.stagingId(plan), rowsRead(run, plan), true);
         }
+    }
+
+    /** The rows staged for the table in this run: read now, and resumed from an earlier attempt. */
+    private static long rowsRead(Run run, TablePlan plan) {
+        TableResult result = run.result(plan.name());
+        return result.read() + result.resumed();
     }
 
     /** The source side: computed while staging when no row was set aside, else now, less the rows set aside. */
@@ -235,222 +273,122 @@ public final class RunApply {
     /** Rows from which a full table is loaded without its indexes and they are built afterwards. */
     static final long BULK = 10_000;
 
-    /**
-     * Drops the indexes of an ordinary table (no partitions, no inheritance) and the primary key, unique and
-     * exclusion constraints they back; returns the statements that build them again, each in the tablespace
-     * it was in (whatever default_tablespace says). Their foreign keys were dropped already.
-     */
-    private static List<String> dropIndexes(Connection c, TablePlan plan) throws SQLException {
-        List<String> drop = new ArrayList<>();
-        List<String> rebuild = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, pg_get_constraintdef(k.oid), "
-                + "pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(ic.relname), "
-                + "format('SELECT set_config(''default_tablespace'', %L, true)', coalesce((SELECT s.spcname FROM "
-                + "pg_tablespace s WHERE s.oid = ic.reltablespace), '')) "
-                + "FROM pg_class t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid "
-                + "JOIN pg_namespace n ON n.oid = ic.relnamespace LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid "
-                + "AND k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x') WHERE t.oid = ?::regclass AND t.relkind = 'r' "
-                + "AND NOT t.relispartition AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhparent = t.oid "
-                + "OR h.inhrelid = t.oid) AND NOT i.indisreplident AND NOT i.indisclustered ORDER BY k.contype NULLS LAST")) {
-            ps.setString(1, plan.targetTable());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rebuild.add(rs.getString(5));
-                    if (rs.getString(1) != null) {
-                        drop.add("ALTER TABLE " + plan.targetTable() + " DROP CONSTRAINT " + Sql.ident(rs.getString(1)));
-                        rebuild.add("ALTER TABLE " + plan.targetTable() + " ADD CONSTRAINT " + Sql.ident(rs.getString(1))
-                                + " " + rs.getString(2));
-                    } else {
-                        drop.add("DROP INDEX " + rs.getString(4));
-                        rebuild.add(rs.getString(3));
-                    }
-                }
-            }
-        }
-        if (!rebuild.isEmpty()) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT format('SELECT set_config("
-                    + "''default_tablespace'', %L, true)', current_setting('default_tablespace'))")) {
-                rs.next();
-                rebuild.add(rs.getString(1)); // as it was for the rest of the apply
-            }
-        }
-        Savepoint sp = c.setSavepoint();
-        try (Statement s = c.createStatement()) {
-            for (String sql : drop) {
-                s.execute(sql);
-            }
-            c.releaseSavepoint(sp);
-        } catch (SQLException e) {
-            // something depends on an index (a view grouping by the primary key, say): load with the indexes in place
-            c.rollback(sp);
-            if (SqlErrors.isTransient(e)) {
-                throw e;
-            }
-            return List.of();
-        }
-        return rebuild;
-    }
-
-    /** What the writes did, per table. */
+    /** What the writes did, per table, and the tables whose written rows differ from the source. */
     private static final class Writes {
         final Map<String, Long> written = new LinkedHashMap<>();
         final Map<String, String> effects = new LinkedHashMap<>();
         final Map<String, List<String>> deadKeys = new LinkedHashMap<>();
         final List<TablePlan> differing = new ArrayList<>();
         final StringBuilder why = new StringBuilder();
-    }
 
-    /** Moves the staged rows that a constraint of the target would reject to the dead letters (set-based). */
-    private static void check(Connection c, Run run, List<TablePlan> plans, Map<Long, TablePlan> byOid,
-                              List<ApplyChecks.ForeignKey> fks, Map<String, String> stagingIds, Map<String, Long> setAside)
-            throws SQLException {
-        for (TablePlan plan : plans) {
-            setAside.merge(plan.name(), ApplyChecks.moveOwnOffenders(c, plan, run.id(), stagingIds.get(plan.name())),
-                    Long::sum);
+        void differ(TablePlan plan, String how) {
+            differing.add(plan);
+            why.append(why.length() == 0 ? "" : "; ").append(plan.name()).append(": ").append(how);
         }
-        long moved;
-        do { // a parent row set aside orphans its children, in any table of the run
-            moved = 0;
-            for (ApplyChecks.ForeignKey fk : fks) {
-                TablePlan child = byOid.get(fk.childOid());
-                if (child == null) {
-                    continue; // a table outside the run: the re-added constraint checks it
-                }
-                long n = ApplyChecks.moveOrphans(c, child, byOid.get(fk.parentOid()), fk, run.id(),
-                        stagingIds.get(child.name()));
-                setAside.merge(child.name(), n, Long::sum);
-                moved += n;
-            }
-        } while (moved > 0);
     }
 
     /**
-     * Drops the foreign keys (those of full tables; all of them when {@code last}), disables triggers and
-     * rules, writes every table (full: TRUNCATE and insert; merge, incremental: {@link Merge}), moves sequences, adds the keys back validated, enables triggers and
-     * rules. A constraint violation is thrown as is, unless {@code last}: then a foreign key from a table
-     * outside the run that would break is reported as such.
+     * Drops the foreign keys (those of emptied tables; all of them when {@code last}), disables triggers and
+     * rules ({@link ConstraintToggles}), writes every table (full: swapped in, or TRUNCATE and insert; merge,
+     * incremental: {@link Merge}), moves sequences, adds the keys back validated, enables triggers and rules. A
+     * constraint violation is thrown as is, unless {@code last}: then a foreign key from a table outside the run
+     * that would break is reported as such.
      */
-    private static Writes write(Connection c, Run run, List<TablePlan> plans, Map<Long, TablePlan> byOid,
-                                List<ApplyChecks.ForeignKey> fks, Map<String, String> stagingIds, boolean last,
-                                boolean swap) throws SQLException, ForeignKeyBrokenException {
+    private Writes write(Connection c, Run run, ApplyTables t, boolean last) throws SQLException, ForeignKeyBrokenException {
         Writes w = new Writes();
         // full tables are emptied, so every foreign key to or from them goes for the transaction; keys between
         // merged tables stay and check the few rows written, unless the first attempt broke one
-        java.util.Set<Long> emptied = new java.util.HashSet<>();
+        Set<Long> emptied = new HashSet<>();
         // a merge or incremental table whose target is empty (its first sync) is a bulk load as well: its
         // foreign keys go for the transaction and are validated once, and its indexes are built after the load,
         // instead of a trigger call and an index insert per row
-        java.util.Set<String> bulkMerged = new java.util.HashSet<>();
-        for (Map.Entry<Long, TablePlan> e : byOid.entrySet()) {
+        Set<String> bulkMerged = new HashSet<>();
+        for (Map.Entry<Long, TablePlan> e : t.byOid().entrySet()) {
             TablePlan plan = e.getValue();
             if (plan.spec().mode() == TableSpec.Mode.FULL) {
                 emptied.add(e.getKey());
-            } else if (run.result(plan.name()).read() + run.result(plan.name()).resumed() >= BULK && isEmpty(c, plan)) {
+            } else if (rowsRead(run, plan) >= BULK && isEmpty(c, plan)) {
                 emptied.add(e.getKey());
                 bulkMerged.add(plan.name());
             }
         }
-        List<ApplyChecks.ForeignKey> dropped = last ? fks : fks.stream()
+        List<ApplyChecks.ForeignKey> dropped = last ? t.fks() : t.fks().stream()
                 .filter(fk -> emptied.contains(fk.childOid()) || emptied.contains(fk.parentOid())).toList();
         try (Statement s = c.createStatement()) {
-            for (ApplyChecks.ForeignKey fk : dropped) {
-                s.execute("ALTER TABLE " + fk.child() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
-            }
-            List<String> enable = new ArrayList<>();
-            for (TablePlan plan : plans) {
-                if (hasUserTriggers(c, plan)) {
-                    enable.add("ALTER TABLE " + plan.targetTable() + " ENABLE TRIGGER USER");
-                    s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE TRIGGER USER");
-                }
-                // rewrite rules (an INSTEAD rule routing an inheritance parent's inserts to its children)
-                for (String rule : rules(c, plan)) {
-                    enable.add("ALTER TABLE " + plan.targetTable() + " ENABLE RULE " + Sql.ident(rule));
-                    s.execute("ALTER TABLE " + plan.targetTable() + " DISABLE RULE " + Sql.ident(rule));
-                }
-            }
+            ConstraintToggles toggles = ConstraintToggles.off(c, s, t.plans(), dropped);
             // full tables staged in copies of themselves are swapped in; the others are emptied and filled
-            java.util.Set<String> swapped = new java.util.HashSet<>();
-            for (TablePlan plan : plans) {
+            Set<String> swapped = new HashSet<>();
+            for (TablePlan plan : t.plans()) {
                 if (swap && plan.spec().mode() == TableSpec.Mode.FULL && TableSwap.ready(c, plan)) {
                     swapped.add(plan.name());
                 }
             }
-            List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL)
+            List<TablePlan> full = t.plans().stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL)
                     .filter(p -> !swapped.contains(p.name())).toList();
             if (!full.isEmpty()) {
-                s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetRows).toList()));
+                s.execute(ApplySql.truncate(full));
             }
-            s.execute("SET LOCAL maintenance_work_mem = '256MB'"); // index builds after bulk loads
-            for (TablePlan plan : plans) {
-                w.deadKeys.put(plan.name(), deadLetterKeys(c, plan.name(), stagingIds.get(plan.name())));
+            s.execute(ApplySql.INDEX_BUILD_MEMORY);
+            for (TablePlan plan : t.plans()) {
+                w.deadKeys.put(plan.name(), deadLetterKeys(c, plan.name(), t.stagingId(plan)));
                 long swappedRows = swapped.contains(plan.name()) ? TableSwap.swapIn(c, plan) : -1;
                 if (swappedRows >= 0) {
                     w.written.put(plan.name(), swappedRows);
                     w.effects.put(plan.name(), "swapped in");
                 } else if (plan.spec().mode() == TableSpec.Mode.FULL) {
-                    if (swapped.contains(plan.name())) {
-                        s.execute("TRUNCATE " + plan.targetRows()); // the swap was refused: load it as the others
-                    }
-                    // a large emptied table is filled without its indexes, which are then built in one pass each
-                    List<String> rebuild = run.result(plan.name()).read() + run.result(plan.name()).resumed() >= BULK
-                            ? dropIndexes(c, plan) : List.of();
-                    w.written.put(plan.name(), (long) s.executeUpdate(plan.insertFromStagingSql()));
-                    for (String sql : rebuild) {
-                        s.execute(sql);
-                    }
+                    loadFull(c, s, run, plan, swapped.contains(plan.name()), w);
                 } else {
-                    // lookups and updates row by row through indexes: compiling them (JIT, chosen from estimates
-                    // the stored-hash join inflates) costs more than it saves (4M books, 40,000 changed: the
-                    // classification 2.5 s with it, 0.6 s without); back to the session's setting after
-                    s.execute("SET LOCAL jit = off");
-                    boolean bulk = bulkMerged.contains(plan.name());
-                    List<String> rebuild = bulk ? dropIndexes(c, plan) : List.of();
-                    Merge.Effect effect = Merge.apply(c, plan, run.id(), w.deadKeys.get(plan.name()),
-                            run.result(plan.name()).skipped(), bulk);
-                    for (String sql : rebuild) {
-                        s.execute(sql);
-                    }
-                    w.written.put(plan.name(), effect.written());
-                    w.effects.put(plan.name(), effect + (rebuild.isEmpty() ? "" : "; loaded in bulk, indexes built after"));
-                    long wrong = Merge.mismatches(c, plan, effect, bulk);
-                    if (wrong > 0) {
-                        w.differing.add(plan);
-                        w.why.append(w.why.length() == 0 ? "" : "; ").append(plan.name()).append(": ").append(wrong)
-                                .append(" written row(s) differ from the source");
-                    }
-                    if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL) {
-                        Watermarks.set(c, plan.name(), run.result(plan.name()).watermark, run.id());
-                    }
-                    s.execute("RESET jit");
+                    loadMerged(c, s, run, plan, bulkMerged.contains(plan.name()), w);
                 }
-                for (String sql : plan.sequenceSql()) {
+                for (String sql : ApplySql.sequences(plan)) {
                     s.execute(sql);
                 }
             }
-            for (ApplyChecks.ForeignKey fk : dropped) {
-                try {
-                    s.execute("ALTER TABLE " + fk.child() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " " + fk.definition());
-                } catch (SQLException e) {
-                    if (!last || !"23503".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    throw new ForeignKeyBrokenException("foreign key " + fk.name() + " of " + fk.child()
-                            + " would break: " + fk.child() + " holds rows that reference rows of " + fk.parent()
-                            + " this run does not copy. Add " + fk.child() + " to the run (a route file in the "
-                            + "tables folder), or remove those rows from the target; nothing was applied");
-                }
-            }
-            for (String sql : enable) {
-                s.execute(sql);
-            }
+            toggles.on(s, last);
         }
         return w;
     }
 
+    /**
+     * A full table filled from staging (emptied first when its swap was refused); a large one without its
+     * indexes, which are then built in one pass each.
+     */
+    private static void loadFull(Connection c, Statement s, Run run, TablePlan plan, boolean swapRefused, Writes w)
+            throws SQLException {
+        if (swapRefused) {
+            s.execute(ApplySql.truncate(List.of(plan)));
+        }
+        List<String> rebuild = rowsRead(run, plan) >= BULK ? IndexRebuild.dropIndexes(c, plan) : List.of();
+        w.written.put(plan.name(), (long) s.executeUpdate(ApplySql.insertFromStaging(plan)));
+        IndexRebuild.build(s, rebuild);
+    }
+
+    /**
+     * A merge or incremental table merged ({@link Merge}; {@code bulk}: into an empty table, without its
+     * indexes), the rows it wrote compared with staging, and an incremental table's high-water mark moved.
+     */
+    private static void loadMerged(Connection c, Statement s, Run run, TablePlan plan, boolean bulk, Writes w)
+            throws SQLException {
+        s.execute(ApplySql.JIT_OFF);
+        List<String> rebuild = bulk ? IndexRebuild.dropIndexes(c, plan) : List.of();
+        Merge.Effect effect = Merge.apply(c, plan, run.id(), w.deadKeys.get(plan.name()),
+                run.result(plan.name()).skipped(), bulk);
+        IndexRebuild.build(s, rebuild);
+        w.written.put(plan.name(), effect.written());
+        w.effects.put(plan.name(), effect + (rebuild.isEmpty() ? "" : "; loaded in bulk, indexes built after"));
+        long wrong = Merge.mismatches(c, plan, effect, bulk);
+        if (wrong > 0) {
+            w.differ(plan, wrong + " written row(s) differ from the source");
+        }
+        if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL) {
+            Watermarks.set(c, plan.name(), run.result(plan.name()).watermark, run.id());
+        }
+        s.execute(ApplySql.JIT_RESET);
+    }
+
     /** Whether the target table holds no row of its own (a first merge or incremental sync into it). */
     private static boolean isEmpty(Connection c, TablePlan plan) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + plan.targetRows() + ")")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ApplySql.isEmpty(plan))) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -469,57 +407,9 @@ public final class RunApply {
         }
     }
 
-    private static long oid(Connection c, TablePlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ?::regclass::oid::bigint")) {
-            ps.setString(1, plan.targetTable());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static String stagingId(Connection c, TablePlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT staging_id FROM ferry.checkpoint WHERE table_name = ?")) {
-            ps.setString(1, plan.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    /** Whether the table, or one of its partitions, has triggers of its own (not those of constraints). */
-    private static boolean hasUserTriggers(Connection c, TablePlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal "
-                + "AND (t.tgrelid = ?::regclass OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(?::regclass))))")) {
-            ps.setString(1, plan.targetTable());
-            ps.setString(2, plan.targetTable());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** The table's rewrite rules that are enabled (views' _RETURN rules are not in pg_rules). */
-    private static List<String> rules(Connection c, TablePlan plan) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.rulename FROM pg_rewrite r WHERE r.ev_class = ?::regclass "
-                + "AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'D' ORDER BY r.rulename")) {
-            ps.setString(1, plan.targetTable());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
     static List<String> deadLetterKeys(Connection c, String table, String stagingId) throws SQLException {
         List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT row_key FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? AND row_key IS NOT NULL")) {
+        try (PreparedStatement ps = c.prepareStatement(ApplySql.DEAD_LETTER_KEYS)) {
             ps.setString(1, table);
             ps.setString(2, stagingId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -531,10 +421,11 @@ public final class RunApply {
         return keys;
     }
 
+    /** Drops the table's staging and its checkpoint. */
     public static void discardStaging(Connection c, TablePlan plan) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry.checkpoint WHERE table_name = ?")) {
+            s.execute(ApplySql.dropIfExists(plan.stagingTable()));
+            try (PreparedStatement ps = c.prepareStatement(ApplySql.DELETE_CHECKPOINT)) {
                 ps.setString(1, plan.name());
                 ps.executeUpdate();
             }

@@ -161,8 +161,7 @@ public final class TableSwap {
                 }
             }
         }
-        String defaultTablespace = strings(c, "SELECT format('SELECT set_config(''default_tablespace'', %L, true)', "
-                + "current_setting('default_tablespace'))").get(0);
+        String defaultTablespace = strings(c, ApplySql.RESTORE_DEFAULT_TABLESPACE).get(0);
         List<String[]> owned = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT d.objid::regclass::text, quote_ident(a.attname) FROM pg_depend d "
                 + "JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S' JOIN pg_attribute a ON a.attrelid = d.refobjid "

@@ -1,11 +1,10 @@
 package dev.ferry.plan;
 
 import dev.ferry.rules.Rules;
-import dev.ferry.stage.TableSync;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.ferry.db.Sql;
@@ -13,9 +12,12 @@ import dev.ferry.schema.Column;
 import dev.ferry.schema.TableInfo;
 
 /**
- * How one table is synced: the columns written, and every SQL statement of the read, the staging
- * writes, the apply and the verification. Pure: built from the two catalogues, checked before any
- * row is written.
+ * How one table is synced: the columns written, the key, the owner and rules, the source rows read, and the
+ * names of the tables Ferry keeps for it. Pure: built from the two catalogues, checked before any row is
+ * written. The statements built from a plan are in the builders of each stage ({@code read.ReadSql},
+ * {@code stage.StagingSql}, {@code apply.MergeSql}, {@code verify.RowHashSql}); the plan gives them its terms:
+ * a column's value as it leaves the source ({@link #sourceExpr}), the rows read ({@link #sourceFromWhere}),
+ * the key as text ({@link #keyText}).
  */
 public final class TablePlan {
 
@@ -24,13 +26,13 @@ public final class TablePlan {
     private final TableInfo target;
     private final List<Column> columns;
     private final List<String> warnings;
-    private final java.util.Map<String, String> remapped;
-    private final java.util.Map<String, Rules.Rule> rules;
+    private final Map<String, String> remapped;
+    private final Map<String, Rules.Rule> rules;
     private final String filter;
     private final String secret;
 
     private TablePlan(TableSpec spec, TableInfo source, TableInfo target, List<Column> columns, List<String> warnings,
-                      java.util.Map<String, String> remapped, java.util.Map<String, Rules.Rule> rules, String filter,
+                      Map<String, String> remapped, Map<String, Rules.Rule> rules, String filter,
                       String secret) {
         this.spec = spec;
         this.source = source;
@@ -57,7 +59,7 @@ public final class TablePlan {
     }
 
     /** The data rules by column (empty: every value as it is). */
-    public java.util.Map<String, Rules.Rule> rules() {
+    public Map<String, Rules.Rule> rules() {
         return rules;
     }
 
@@ -65,13 +67,13 @@ public final class TablePlan {
      * This plan with columns whose values are rewritten through natural-key id maps: column name to the
      * table (route name) whose map rewrites it (the table itself for its own key).
      */
-    public TablePlan remapping(java.util.Map<String, String> columnsToTables) {
-        return new TablePlan(spec, source, target, columns, warnings, java.util.Map.copyOf(columnsToTables), rules, filter,
+    public TablePlan remapping(Map<String, String> columnsToTables) {
+        return new TablePlan(spec, source, target, columns, warnings, Map.copyOf(columnsToTables), rules, filter,
                 secret);
     }
 
     /** Columns rewritten through id maps (column to the table whose map rewrites it); empty for most tables. */
-    public java.util.Map<String, String> remapped() {
+    public Map<String, String> remapped() {
         return remapped;
     }
 
@@ -99,7 +101,7 @@ public final class TablePlan {
             if (tc.get().generated()) {
                 continue; // the target computes it
             }
-            if (!holds(tc.get().type(), sc.type())) {
+            if (!TypeWidening.holds(tc.get().type(), sc.type())) {
                 throw new PlanException("column " + t + "." + sc.name() + " is " + sc.type() + " in the source but "
                         + tc.get().type() + " in the target, which cannot hold every value of it: align the target's "
                         + "column type and run again");
@@ -139,19 +141,19 @@ public final class TablePlan {
             throw new PlanException("owner column " + t + "." + spec.ownerColumn()
                     + " is not a column of both databases: fix 'ownerColumn' in the table's route file");
         }
-        java.util.Map<String, Rules.Rule> rules;
+        Map<String, Rules.Rule> rules;
         try {
             rules = Rules.parse(spec.rules());
         } catch (IllegalArgumentException e) {
             throw new PlanException("rules of " + t + ": " + e.getMessage());
         }
         checkRules(spec, t, source, target, columns, rules);
-        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings), java.util.Map.of(),
-                java.util.Map.copyOf(rules), null, "");
+        return new TablePlan(spec, source, target, List.copyOf(columns), List.copyOf(warnings), Map.of(),
+                Map.copyOf(rules), null, "");
     }
 
     private static void checkRules(TableSpec spec, String t, TableInfo source, TableInfo target, List<Column> columns,
-                                   java.util.Map<String, Rules.Rule> rules) throws PlanException {
+                                   Map<String, Rules.Rule> rules) throws PlanException {
         for (var rule : rules.entrySet()) {
             String c = rule.getKey();
             if (source.column(c).isEmpty()) {
@@ -225,47 +227,17 @@ public final class TablePlan {
         }
     }
 
-    private static final List<String> INTEGERS = List.of("smallint", "integer", "bigint", "numeric");
-    private static final Pattern VARCHAR = Pattern.compile("character varying\\((\\d+)\\)");
-    private static final Pattern NUMERIC = Pattern.compile("numeric\\(\\d+,\\d+\\)");
-
-    /**
-     * Whether a target column of type {@code target} holds every value of {@code source} with the same
-     * text: the same type, or a widening (smallint to integer to bigint to numeric, varchar(n) to a longer
-     * varchar or text, numeric(p,s) to numeric, real to double precision).
-     */
-    static boolean holds(String target, String source) {
-        if (target.equals(source)) {
-            return true;
-        }
-        int si = INTEGERS.indexOf(source);
-        int ti = INTEGERS.indexOf(target);
-        if (si >= 0 && ti > si) {
-            return true;
-        }
-        var sv = VARCHAR.matcher(source);
-        if (sv.matches() || source.equals("character varying")) {
-            if (target.equals("text") || target.equals("character varying")) {
-                return true;
-            }
-            var tv = VARCHAR.matcher(target);
-            return sv.matches() && tv.matches() && Integer.parseInt(tv.group(1)) >= Integer.parseInt(sv.group(1));
-        }
-        if (source.equals("text") && target.equals("character varying")) {
-            return true;
-        }
-        if (NUMERIC.matcher(source).matches() && target.equals("numeric")) {
-            return true;
-        }
-        return source.equals("real") && target.equals("double precision");
-    }
-
     public TableSpec spec() {
         return spec;
     }
 
     public TableInfo target() {
         return target;
+    }
+
+    /** The source table as the catalogue describes it. */
+    public TableInfo source() {
+        return source;
     }
 
     /** The source table's schema. */
@@ -341,11 +313,6 @@ public final class TablePlan {
                 + "|key=" + String.join(",", spec.keyColumns()) + "|mode=" + spec.mode() + "|owner=" + (spec.hasOwner() ? spec.ownerColumn() + "=" + ownerId : "");
     }
 
-    /** The source table's own rows (ONLY for an ordinary table: an inheritance child is a table of its own). */
-    private String sourceTable() {
-        return source.rows();
-    }
-
     /** The source table's own rows, for reads (see {@link TableInfo#rows()}). */
     public String sourceRows() {
         return source.rows();
@@ -354,16 +321,6 @@ public final class TablePlan {
     /** The target table's own rows, for reads, updates and deletes (see {@link TableInfo#rows()}). */
     public String targetRows() {
         return target.rows();
-    }
-
-    /**
-     * incremental: whether an index of the source table starts with the cursor column (one boolean row);
-     * without one every run scans the whole table to find the rows past the mark.
-     */
-    public String cursorIndexedSql() {
-        return "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                + "AND a.attnum = i.indkey[0] WHERE i.indrelid = " + Sql.literal(sourceTableName())
-                + "::regclass AND a.attname = " + Sql.literal(spec.cursor()) + ")";
     }
 
     /** The source table, schema-qualified and quoted. */
@@ -380,7 +337,7 @@ public final class TablePlan {
      * The value a column takes on the way out of the source, as an SQL expression over the source row
      * {@code s}: the owner's id ({@code ownerLiteral}, when given), the column's rule, or the column itself.
      */
-    private String sourceExpr(Column c, String ownerLiteral) {
+    public String sourceExpr(Column c, String ownerLiteral) {
         if (ownerLiteral != null && spec.hasOwner() && c.name().equals(spec.ownerColumn())) {
             return "CAST(" + ownerLiteral + " AS " + c.type() + ")";
         }
@@ -392,27 +349,13 @@ public final class TablePlan {
     }
 
     /** FROM the source's own rows, aliased s, with the plan's filter and these conditions. */
-    private String sourceFromWhere(List<String> conditions) {
+    public String sourceFromWhere(List<String> conditions) {
         List<String> where = new ArrayList<>();
         if (filter != null) {
             where.add("(" + filter + ")");
         }
         where.addAll(conditions);
-        return " FROM " + sourceTable() + " s" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
-    }
-
-    /**
-     * The read's select list: every column as its text output (what pg_dump and COPY carry), so that
-     * any type (enum, domain, array, range, money, interval, tsvector, ...) arrives exactly as it left.
-     */
-    private String textColumnList() {
-        return columns.stream().map(c -> sourceExpr(c, null) + "::text AS " + field(c.name()))
-                .collect(Collectors.joining(", "));
-    }
-
-    /** A value bound as text, converted by the column's own type input function. */
-    private static String typed(String parameter, Column c) {
-        return "CAST(" + parameter + " AS " + c.type() + ")";
+        return " FROM " + source.rows() + " s" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
     }
 
     private String columnList() {
@@ -441,106 +384,15 @@ public final class TablePlan {
                 .collect(Collectors.joining(", ")) + ")::text";
     }
 
-    /** The source rows after a key given as {@link #keyText} in {@code parameter} (keyset order, index-friendly). */
-    private String afterKeyCondition(String parameter) {
-        List<String> key = spec.keyColumns();
-        if (key.size() == 1) {
-            return Sql.ident(key.get(0)) + " > CAST(" + parameter + " AS " + sourceType(key.get(0)) + ")";
-        }
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < key.size(); i++) {
-            values.add("CAST(CAST(" + parameter + " AS jsonb) ->> " + i + " AS " + sourceType(key.get(i)) + ")");
-        }
-        return "(" + key.stream().map(Sql::ident).collect(Collectors.joining(", ")) + ") > ("
-                + String.join(", ", values) + ")";
-    }
-
-    private String sourceType(String column) {
-        return source.column(column).map(Column::type).orElseThrow();
-    }
-
-    /**
-     * Rows left to read; {@code sinceWatermark}: only those whose cursor is past the high-water mark (the
-     * last {@code ?}).
-     */
-    public String countSql(boolean resume, boolean sinceWatermark) {
-        return "SELECT count(*)" + sourceFromWhere(readConditions(resume ? "?" : null, sinceWatermark ? "?" : null));
-    }
-
-    /**
-     * incremental: the rows left to read and the source's high-water mark in one scan: count (of the rows
-     * after the checkpoint and past the mark, the {@code ?}s as in {@link #countSql}) and max(cursor) as text.
-     */
-    public String countAndWatermarkSql(boolean resume, boolean sinceWatermark) {
-        // only the rows past the mark are looked at (through an index on the cursor when there is one): the
-        // new mark is their largest cursor (rows before a resumed run's checkpoint included), the count
-        // those after the checkpoint
-        List<String> afterKey = readConditions(resume ? "?" : null, null);
-        return "SELECT count(*)" + (afterKey.isEmpty() ? "" : " FILTER (WHERE " + afterKey.get(0) + ")")
-                + ", max(s." + Sql.ident(spec.cursor()) + ")::text"
-                + sourceFromWhere(readConditions(null, sinceWatermark ? "?" : null));
-    }
-
-    /**
-     * The read's conditions: after the checkpoint given by {@code afterKey} and past the high-water mark
-     * given by {@code watermark} (each a parameter or literal; null leaves that condition out).
-     */
-    private List<String> readConditions(String afterKey, String watermark) {
-        List<String> where = new ArrayList<>();
-        if (afterKey != null) {
-            where.add(afterKeyCondition(afterKey));
-        }
-        if (watermark != null) {
-            where.add(watermarkCondition(watermark));
-        }
-        return where;
-    }
-
-    private String watermarkCondition(String parameter) {
-        return Sql.ident(spec.cursor()) + " > CAST(" + parameter + " AS " + sourceType(spec.cursor()) + ")";
-    }
-
-    /** The key columns of the source, for COPY (incremental deletes compare key sets). */
-    public String sourceKeysSql() {
-        return "SELECT " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "))
-                + sourceFromWhere(List.of());
-    }
-
     /** The table in the target's ferry schema that holds the source's keys (incremental deletes). */
     public String keySetTable() {
         return Sql.qualified("ferry", workTableName("keys_", target.schema(), target.name()));
-    }
-
-    /** Creates {@link #keySetTable()} with the key columns' types. */
-    public String createKeySetSql() {
-        return "CREATE UNLOGGED TABLE " + keySetTable() + " (" + spec.keyColumns().stream()
-                .map(k -> Sql.ident(k) + " " + target.column(k).map(Column::type).orElseThrow())
-                .collect(Collectors.joining(", ")) + ")";
     }
 
     /** {@code a.k1 = b.k1 AND ...} over the key columns. */
     public String keyJoin(String a, String b) {
         return spec.keyColumns().stream().map(k -> a + "." + Sql.ident(k) + " = " + b + "." + Sql.ident(k))
                 .collect(Collectors.joining(" AND "));
-    }
-
-    /**
-     * A row's hash (as text) over its written columns, for rows on the target's side (staging and the
-     * target table, whose columns have the same types): the 64-bit hash of {@link #targetHashSql}, each column
-     * hashed by its type's hash function, not the md5 of the row's text (2.5 times as costly). Equal hashes,
-     * equal rows; this is what merge classifies by and ferry.row_hash stores.
-     */
-    public String rowHash(String alias) {
-        return quickHash(columns.stream().map(c -> checksumTerm(c, alias + "." + Sql.ident(c.name())))) + "::text";
-    }
-
-    /**
-     * The row hash Ferry stored before {@link #rowHash} (md5 of the row's text, 32 hex digits; a 64-bit
-     * hash's text is at most 20 characters): compared only with hashes stored in that form.
-     */
-    public String legacyRowHash(String alias) {
-        return "md5(ROW(" + columns.stream().map(c -> alias + "." + Sql.ident(c.name())).collect(Collectors.joining(", "))
-                + ")::text)";
     }
 
     /** The written columns, quoted, comma-separated. */
@@ -550,22 +402,6 @@ public final class TablePlan {
 
     /** Column of the read that carries each row's key as text (never written). */
     public static final String KEY_FIELD = "ferry_row_key__";
-
-    /**
-     * The streaming read of writer sql (camel-sql, placeholders off: named parameters are {@code :?name});
-     * each column is named by its place ({@link #field}), whatever its own name, so that every name binds;
-     * {@code sinceWatermark}: only rows whose cursor is past the high-water mark.
-     */
-    public String selectSql(boolean resume, boolean sinceWatermark) {
-        if (!keyed()) {
-            return forCamelSql("SELECT " + textColumnList() + sourceFromWhere(List.of()));
-        }
-        List<String> where = readConditions(resume ? ":?" + TableSync.AFTER_KEY : null,
-                sinceWatermark ? ":?" + TableSync.WATERMARK : null);
-        // ORDER BY the columns themselves (s.id), not the text aliases the select list gives them
-        return forCamelSql("SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
-                + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", ")));
-    }
 
     /**
      * The name a column's value has in a row of writer sql (a row map, and the insert's named parameter):
@@ -582,8 +418,8 @@ public final class TablePlan {
     }
 
     /** A row of writer sql (values by {@link #field}) by its columns' own names, for the dead-letter store. */
-    public java.util.Map<String, Object> byName(java.util.Map<String, Object> row) {
-        java.util.Map<String, Object> named = new java.util.LinkedHashMap<>();
+    public Map<String, Object> byName(Map<String, Object> row) {
+        Map<String, Object> named = new java.util.LinkedHashMap<>();
         for (Column c : columns) {
             named.put(c.name(), row.get(field(c.name())));
         }
@@ -593,262 +429,9 @@ public final class TablePlan {
         return named;
     }
 
-    /**
-     * A statement for camel-sql with placeholders off, which reads {@code :?name} as a parameter wherever it
-     * is, inside a quoted identifier too: an identifier holding {@code :?} is written with a Unicode escape
-     * for its colon ({@code U&"a\003A?b"}), the same identifier to PostgreSQL. Other text is left as it is.
-     */
-    static String forCamelSql(String sql) {
-        StringBuilder out = new StringBuilder(sql.length());
-        int i = 0;
-        while (i < sql.length()) {
-            char ch = sql.charAt(i);
-            if (ch == '\'') {
-                boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e');
-                int j = i + 1;
-                while (j < sql.length()) {
-                    char cj = sql.charAt(j);
-                    if (escapes && cj == '\\') {
-                        j += 2;
-                        continue;
-                    }
-                    if (cj == '\'') {
-                        if (j + 1 < sql.length() && sql.charAt(j + 1) == '\'') {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    j++;
-                }
-                int end = Math.min(j + 1, sql.length());
-                out.append(sql, i, end);
-                i = end;
-            } else if (ch == '"') {
-                int j = i + 1;
-                while (j < sql.length()) {
-                    if (sql.charAt(j) == '"') {
-                        if (j + 1 < sql.length() && sql.charAt(j + 1) == '"') {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    j++;
-                }
-                int end = Math.min(j + 1, sql.length());
-                String body = sql.substring(i + 1, Math.max(i + 1, end - 1));
-                if (body.contains(":?")) {
-                    out.append("U&\"").append(body.replace("\\", "\\\\").replace(":", "\\003A")).append('"');
-                } else {
-                    out.append(sql, i, end);
-                }
-                i = end;
-            } else {
-                out.append(ch);
-                i++;
-            }
-        }
-        return out.toString();
-    }
-
-    /**
-     * The COPY read (writer: copy): the columns as COPY writes them (each type's text output), the owner
-     * column set to {@code ownerLiteral} in the SELECT itself, and the key as text last; the checkpoint and
-     * watermark inlined as literals (COPY takes no parameters); {@code withHash}: the row's 64-bit hash
-     * ({@link #sourceRowHash}) before the key, which merge compares with the target's ({@link #targetHashSql})
-     * and a full read sums for the verification ({@link #checksumSql}).
-     */
-    public String copySelectSql(String afterKey, String watermark, String ownerLiteral, boolean withHash) {
-        if (!keyed()) {
-            return "SELECT " + selectList(ownerLiteral) + sourceFromWhere(List.of());
-        }
-        List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey),
-                watermark == null ? null : Sql.literal(watermark));
-        if (withHash && rules.values().stream().anyMatch(r -> r.kind().equals("sql"))) {
-            return hashedOnceSql(where, ownerLiteral);
-        }
-        String hash = withHash ? sourceRowHash(ownerLiteral) + " AS ferry_row_hash__, " : "";
-        return "SELECT " + selectList(ownerLiteral) + ", " + hash + keyText("s") + " AS " + KEY_FIELD
-                + sourceFromWhere(where) + orderByKey();
-    }
-
-    /**
-     * The hashed COPY read when a sql(...) rule may be volatile (random(), now(), nextval()): each row's
-     * values are computed once, in a subquery the planner keeps (OFFSET 0), and the hash is taken over
-     * those values, so the checksum covers exactly what is written instead of a second evaluation.
-     */
-    private String hashedOnceSql(List<String> where, String ownerLiteral) {
-        String row = "ferry_row__";
-        String hash = quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
-                .map(c -> checksumTerm(c, row + "." + Sql.ident(c.name()))));
-        return "SELECT " + columns.stream().map(c -> row + "." + Sql.ident(c.name())).collect(Collectors.joining(", "))
-                + ", " + hash + " AS ferry_row_hash__, " + row + "." + KEY_FIELD + " FROM (SELECT " + selectList(ownerLiteral)
-                + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where) + orderByKey() + " OFFSET 0) " + row;
-    }
-
-    /**
-     * Merge's probe (writer copy, skipping unchanged rows): the row's hash and the key as text (as
-     * {@link #copySelectSql} with hash gives them), in key order, after the checkpoint {@code afterKey}: no
-     * column's text, so an unchanged table costs the two hash scans alone.
-     */
-    public String probeSql(String afterKey, String ownerLiteral) {
-        List<String> where = readConditions(afterKey == null ? null : Sql.literal(afterKey), null);
-        return "SELECT " + sourceRowHash(ownerLiteral) + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
-                + orderByKey();
-    }
-
-    /**
-     * The COPY read of just these rows (their keys as text, in key order, as {@link #probeSql} gave them): the
-     * rows a merge found changed or new. A single-column key is matched through its index.
-     */
-    public String copyChangedSql(List<String> keys, String ownerLiteral) {
-        // one array literal (a single constant however many keys), each element quoted
-        String array = Sql.literal("{" + keys.stream().map(k -> "\"" + k.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(",")) + "}");
-        String condition;
-        if (spec.keyColumns().size() == 1) {
-            String k = spec.keyColumns().get(0);
-            String type = columns.stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow().type();
-            condition = "s." + Sql.ident(k) + " = ANY (CAST(" + array + " AS " + type + "[]))";
-        } else {
-            condition = keyText("s") + " = ANY (CAST(" + array + " AS text[]))";
-        }
-        return "SELECT " + selectList(ownerLiteral) + ", " + keyText("s") + " AS " + KEY_FIELD
-                + sourceFromWhere(List.of(condition)) + orderByKey();
-    }
-
-    /** The read's select list: each written column as it leaves the source (owner, rules), named as itself. */
-    private String selectList(String ownerLiteral) {
-        return columns.stream().map(c -> sourceExpr(c, ownerLiteral) + " AS " + Sql.ident(c.name()))
-                .collect(Collectors.joining(", "));
-    }
-
-    /** The source row's 64-bit hash as the read carries it: the checksum's (natural-key columns left out). */
-    private String sourceRowHash(String ownerLiteral) {
-        return checksumRowHash(true, ownerLiteral);
-    }
-
-    /**
-     * The checksum's 64-bit row hash, natural-key columns left out (ids rewritten through the map differ by
-     * design): on the source side each column as the read carries it (owner, rules), on the target side
-     * ({@code s}) as it is.
-     */
-    private String checksumRowHash(boolean sourceSide, String ownerLiteral) {
-        return quickHash(columns.stream().filter(c -> !remapped.containsKey(c.name()))
-                .map(c -> checksumTerm(c, sourceSide ? sourceExpr(c, ownerLiteral) : "s." + Sql.ident(c.name()))));
-    }
-
-    /** ORDER BY the key columns themselves (s.id), not their text. */
-    private String orderByKey() {
-        return " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", "));
-    }
-
-    /**
-     * The dry run's (key, row hash, past the mark) stream in key text order: the source side as the read would
-     * carry it (owner, rules, filter), the target side as it is; the row hash the verification's (each column
-     * by its type's hash, the same on both servers; natural-key columns left out, they differ by design).
-     * {@code watermark}: incremental, the high-water mark (a row is read only when its cursor is past it);
-     * null: every row is read.
-     */
-    public String hashSql(boolean sourceSide, String ownerLiteral, String watermark) {
-        String hash = checksumRowHash(sourceSide, ownerLiteral) + "::text";
-        String key = keyed() ? keyText("s") : hash; // no key: a row is known by its content
-        String past = sourceSide && watermark != null ? "coalesce(s." + watermarkCondition(Sql.literal(watermark))
-                + ", false)" : "true";
-        return "SELECT " + key + " COLLATE \"C\", " + hash + ", " + past + (sourceSide ? sourceFromWhere(List.of())
-                : " FROM " + targetRows() + " s") + " ORDER BY 1";
-    }
-
-    /**
-     * {@code ferry verify}'s row stream for a merge or incremental table, in comparison-key text order (the
-     * natural key where the table has one, whose ids differ by design, else the key): comparison key, the
-     * checksum's row hash (as {@link #hashSql}), and the key as text (what dead letters, ferry.row_hash and
-     * ferry.conflict store). The source side as the read would carry it (owner, rules, filter); the target
-     * side with, when {@code ledger} (ferry.row_hash and ferry.conflict exist), whether the row changed since
-     * Ferry wrote it (its stored hash differs from its hash in the stored hash's form, or none is stored, as
-     * {@link Merge} tells) and whether ferry.conflict holds its key; without the ledger every row counts as
-     * changed, none as a conflict.
-     */
-    public String verifyRowsSql(boolean sourceSide, String ownerLiteral, boolean ledger) {
-        List<String> natural = spec.naturalKeyColumns();
-        // (a natural key as a JSON array even of one column: a NULL in it still gives a key to order by)
-        String compared = natural.isEmpty() ? keyText("s") : "jsonb_build_array(" + natural.stream()
-                .map(k -> "s." + Sql.ident(k) + "::text").collect(Collectors.joining(", ")) + ")::text";
-        String select = "SELECT " + compared + " COLLATE \"C\", " + checksumRowHash(sourceSide, ownerLiteral) + "::text, "
-                + keyText("s");
-        if (sourceSide) {
-            return select + sourceFromWhere(List.of()) + " ORDER BY 1";
-        }
-        String table = Sql.literal(name());
-        if (!ledger) {
-            return select + ", true, false FROM " + targetRows() + " s ORDER BY 1";
-        }
-        return select + ", h.hash IS NULL OR h.hash <> CASE WHEN length(h.hash) = 32 THEN " + legacyRowHash("s")
-                + " ELSE " + rowHash("s") + " END, EXISTS (SELECT 1 FROM ferry.conflict x WHERE x.table_name = " + table
-                + " AND x.row_key = " + keyText("s") + ") FROM " + targetRows() + " s LEFT JOIN ferry.row_hash h ON "
-                + "h.table_name = " + table + " AND h.row_key = " + keyText("s") + " ORDER BY 1";
-    }
-
-    /**
-     * The target's (key as text, quick row hash) in key order, after the key {@code ?} when {@code after};
-     * the same 64-bit hash as {@link #copySelectSql}'s, to skip unchanged rows while reading.
-     */
-    public String targetHashSql(boolean after) {
-        return "SELECT " + keyText("t") + ", " + rowHash("t") + " FROM " + targetRows() + " t"
-                + (after ? " WHERE " + afterKeyCondition("?") : "")
-                + " ORDER BY " + spec.keyColumns().stream().map(k -> "t." + Sql.ident(k)).collect(Collectors.joining(", "));
-    }
-
-    /** The COPY into staging of rows in {@link #copySelectSql} order (less the key). */
-    public String stagingCopySql() {
-        return "COPY " + stagingTable() + " (" + columnList() + ") FROM STDIN";
-    }
-
     /** The written columns' names, in order. */
     public List<String> columnNamesList() {
         return columns.stream().map(Column::name).toList();
-    }
-
-    /** The staging table: the written columns with the target's types, no constraints, unlogged. */
-    public String createStagingSql() {
-        return "CREATE UNLOGGED TABLE " + stagingTable() + " ("
-                + columns.stream().map(c -> Sql.ident(c.name()) + " " + c.type()).collect(Collectors.joining(", "))
-                + ")";
-    }
-
-    /**
-     * The camel-sql batch insert of one batch of rows (placeholders off; each value the row map's
-     * {@link #field}, as text).
-     */
-    public String stagingInsertSql() {
-        return forCamelSql("INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
-                + columns.stream().map(c -> typed(":?" + field(c.name()), c)).collect(Collectors.joining(", ")) + ")");
-    }
-
-    /** The same insert with positional parameters, for plain JDBC (the dead-letter bisection). */
-    public String stagingInsertJdbcSql() {
-        return "INSERT INTO " + stagingTable() + " (" + columnList() + ") VALUES ("
-                + columns.stream().map(c -> typed("?", c)).collect(Collectors.joining(", ")) + ")";
-    }
-
-    /** Copies staging into the real table inside the apply transaction. */
-    public String insertFromStagingSql() {
-        boolean identity = columns.stream().anyMatch(Column::identityAlways);
-        return "INSERT INTO " + targetTable() + " (" + columnList() + ")"
-                + (identity ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + columnList() + " FROM " + stagingTable();
-    }
-
-    /** Moves every sequence the target's columns draw from past the largest copied value (never back). */
-    public List<String> sequenceSql() {
-        List<String> out = new ArrayList<>();
-        for (TableInfo.SequenceUse use : target.sequences()) {
-            if (columns.stream().anyMatch(c -> c.name().equals(use.column()))) {
-                out.add(advanceSequenceSql(use, targetTable()));
-            }
-        }
-        return out;
     }
 
     /** Sets a sequence past the largest value of its column in {@code table}, if that is ahead of it. */
@@ -856,65 +439,6 @@ public final class TablePlan {
         return "SELECT setval(" + Sql.literal(use.sequence()) + "::regclass, m.v) FROM (SELECT max("
                 + Sql.ident(use.column()) + ")::bigint AS v FROM " + table + ") m, " + use.sequence()
                 + " s WHERE m.v IS NOT NULL AND m.v > (CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END)";
-    }
-
-    /**
-     * A row's 64-bit hash from its columns' terms ({@link #checksumTerm}): the columns hashed by their types'
-     * own hash functions, no text conversion of the whole row (which costs 2.5 times as much), then mixed
-     * once more: the record hash is linear in its columns' hashes, so without the mix values swapped
-     * between two rows would leave a sum of row hashes unchanged.
-     */
-    private static String quickHash(java.util.stream.Stream<String> terms) {
-        return "hashtextextended(hash_record_extended(ROW(" + terms.collect(Collectors.joining(", ")) + "), 0)::text, 0)";
-    }
-
-    /** Types whose hash is a function of the value alone, the same on any server (no collation, no text form). */
-    private static final java.util.Set<String> HASHED_AS_IS = java.util.Set.of("smallint", "integer", "bigint",
-            "boolean", "date", "timestamp without time zone", "timestamp with time zone", "uuid", "bytea");
-    /** Text types, hashed byte for byte under COLLATE "C". */
-    private static final Pattern TEXT_TYPE = Pattern.compile("text|character varying(\\(\\d+\\))?");
-
-    /**
-     * One column's term in the checksum's row: the value itself where its type hashes the same way on both
-     * servers (and the source value has the target's type: the same column type, or a cast by the owner or
-     * a rule), text under COLLATE "C" where it is text, else its text output (numeric, json, ranges, domains,
-     * enums...: what pg_dump would carry).
-     */
-    private String checksumTerm(Column c, String expr) {
-        String type = c.type();
-        String element = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
-        // decided by the column alone, so that both sides hash it the same way
-        Rules.Rule rule = rules.get(c.name());
-        boolean cast = (spec.hasOwner() && c.name().equals(spec.ownerColumn())) || (rule != null && rule.covers());
-        boolean sameType = cast || source.column(c.name()).map(Column::type).orElse("").equals(type);
-        if (sameType && HASHED_AS_IS.contains(element)) {
-            return expr;
-        }
-        if (sameType && TEXT_TYPE.matcher(element).matches()) {
-            return expr + " COLLATE \"C\"";
-        }
-        return "(" + expr + ")::text COLLATE \"C\"";
-    }
-
-    /**
-     * Row count and an order-independent checksum over every row of the table (each row hashed to 64 bits
-     * column by column, see {@link #checksumTerm}, summed). On the source side the owner column is replaced by the owner's id, as the transform does.
-     */
-    public String checksumSql(boolean sourceSide, String ownerLiteral) {
-        return checksumSql(sourceSide, ownerLiteral, false);
-    }
-
-    /**
-     * As {@link #checksumSql(boolean, String)}; with {@code excludeKeys} the rows whose key (as text) is
-     * in the array parameter {@code ?} are left out (the rows set aside as dead letters).
-     */
-    public String checksumSql(boolean sourceSide, String ownerLiteral, boolean excludeKeys) {
-        List<String> where = excludeKeys && keyed() ? List.of("NOT (" + keyText("s") + " = ANY (?))") : List.of();
-        return "SELECT count(*), coalesce(sum(" + checksumRowHash(sourceSide, ownerLiteral) + "), 0)"
-                + (sourceSide ? sourceFromWhere(where) : " FROM " + targetRows() + " s"
-                        + (where.isEmpty() ? "" : " WHERE " + where.get(0)));
-        // (ids rewritten through natural-key maps differ by design: those columns are left out of the checksum,
-        // and every rewritten value was resolved through the map or set aside)
     }
 
     private static String names(TableInfo table) {

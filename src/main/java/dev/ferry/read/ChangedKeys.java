@@ -31,7 +31,7 @@ public final class ChangedKeys {
         long unchanged = 0;
         // the source's (hash, key) stream through a COPY read ahead on its own thread, opened first so that
         // both servers scan and sort at once (the target's first fetch waits for its whole sort), the target's alongside
-        try (CopyReader probe = CopyReader.open(snapshot, plan.probeSql(afterKey, ownerLiteral), true, 10_000,
+        try (CopyReader probe = CopyReader.open(snapshot, ReadSql.probe(plan, afterKey, ownerLiteral), true, 10_000,
                      8L << 20, plan.name() + "-probe", null, false, TargetHashes.KEY_ORDER);
              TargetHashes hashes = TargetHashes.open(target, plan, afterKey)) {
             while (probe.hasNext()) {

@@ -26,9 +26,9 @@ public final class KeySets {
             t.setAutoCommit(false);
             try (Statement st = t.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS " + plan.keySetTable());
-                st.execute(plan.createKeySetSql());
+                st.execute(ReadSql.createKeySet(plan));
                 PGCopyInputStream out = new PGCopyInputStream(s.unwrap(PGConnection.class),
-                        "COPY (" + plan.sourceKeysSql() + ") TO STDOUT");
+                        "COPY (" + ReadSql.sourceKeys(plan) + ") TO STDOUT");
                 long n;
                 try (out) {
                     n = t.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + plan.keySetTable() + " FROM STDIN", out);

@@ -126,7 +126,7 @@ public final class TargetHashes implements AutoCloseable {
             try (java.sql.Statement s = c.createStatement()) {
                 s.execute(KEY_ORDER);
             }
-            PreparedStatement ps = c.prepareStatement(plan.targetHashSql(afterKey != null));
+            PreparedStatement ps = c.prepareStatement(ReadSql.targetHashes(plan, afterKey != null));
             ps.setFetchSize(10_000);
             if (afterKey != null) {
                 int uses = plan.spec().keyColumns().size();

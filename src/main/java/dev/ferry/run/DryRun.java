@@ -2,9 +2,9 @@ package dev.ferry.run;
 
 import dev.ferry.ledger.Watermarks;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.read.ReadSql;
+import dev.ferry.verify.HashWalk;
 import dev.ferry.plan.TableSpec;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import dev.ferry.db.Sql;
-import dev.ferry.schema.Column;
 
 /**
  * What a sync would do, without writing anything: per table the source rows and the rows the target
@@ -49,57 +48,51 @@ public final class DryRun {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         TableSpec spec = plan.spec();
         String watermark = spec.mode() == TableSpec.Mode.INCREMENTAL ? Watermarks.get(target, plan.name()) : null;
-        boolean deletes = spec.deletesRowsOnlyTargetHas();
-        long sourceRows = 0;
-        long inserts = 0;
-        long updates = 0;
-        long deleted = 0;
-        long kept = 0;
-        try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
-            s.setAutoCommit(false); // a cursor, not the whole table in memory
-            t.setAutoCommit(false);
-            try (PreparedStatement ps = s.prepareStatement(plan.hashSql(true, owner, watermark));
-                 PreparedStatement pt = t.prepareStatement(plan.hashSql(false, null, null))) {
-                ps.setFetchSize(5000);
-                pt.setFetchSize(5000);
-                t.setReadOnly(true);
-                try (ResultSet rs = ps.executeQuery(); ResultSet rt = pt.executeQuery()) {
-                    boolean hasS = rs.next();
-                    boolean hasT = rt.next();
-                    while (hasS || hasT) {
-                        int cmp = !hasS ? 1 : !hasT ? -1 : rs.getString(1).compareTo(rt.getString(1));
-                        if (cmp < 0) {
-                            if (rs.getBoolean(3)) {
-                                inserts++;
-                                sourceRows++;
-                            }
-                            hasS = rs.next();
-                        } else if (cmp > 0) {
-                            if (deletes) {
-                                deleted++;
-                            } else {
-                                kept++;
-                            }
-                            hasT = rt.next();
-                        } else {
-                            if (rs.getBoolean(3)) {
-                                if (!rs.getString(2).equals(rt.getString(2))) {
-                                    updates++;
-                                }
-                                sourceRows++;
-                            }
-                            hasS = rs.next();
-                            hasT = rt.next();
-                        }
-                    }
-                }
-            } finally {
-                s.rollback();
-                t.rollback();
-                t.setReadOnly(false);
+        Counts n = new Counts(spec.deletesRowsOnlyTargetHas());
+        HashWalk.walk(source, ReadSql.hashes(plan, true, owner, watermark), target,
+                t -> ReadSql.hashes(plan, false, null, null), n);
+        return new TableEffect(plan.name(), spec.mode(), n.sourceRows, n.inserts, n.updates, n.deleted, n.kept);
+    }
+
+    /** A table's rows as {@link #effect} meets them (source: key, hash, past the mark; target: key, hash), counted. */
+    private static final class Counts implements HashWalk.Visitor {
+        private final boolean deletes;
+        long sourceRows;
+        long inserts;
+        long updates;
+        long deleted;
+        long kept;
+
+        Counts(boolean deletes) {
+            this.deletes = deletes;
+        }
+
+        @Override
+        public void sourceOnly(ResultSet rs) throws SQLException {
+            if (rs.getBoolean(3)) {
+                inserts++;
+                sourceRows++;
             }
         }
-        return new TableEffect(plan.name(), spec.mode(), sourceRows, inserts, updates, deleted, kept);
+
+        @Override
+        public void targetOnly(ResultSet rt) {
+            if (deletes) {
+                deleted++;
+            } else {
+                kept++;
+            }
+        }
+
+        @Override
+        public void both(ResultSet rs, ResultSet rt) throws SQLException {
+            if (rs.getBoolean(3)) {
+                if (!rs.getString(2).equals(rt.getString(2))) {
+                    updates++;
+                }
+                sourceRows++;
+            }
+        }
     }
 
     /** The plan as text: order, owner, and per table the effect. */

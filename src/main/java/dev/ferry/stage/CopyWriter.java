@@ -39,7 +39,7 @@ public final class CopyWriter {
     }
 
     static void copy(Connection c, TablePlan plan, CopyBatch batch, int from, int to) throws SQLException, IOException {
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn(plan.stagingCopySql(),
+        c.unwrap(PGConnection.class).getCopyAPI().copyIn(StagingSql.copy(plan),
                 new ByteArrayInputStream(batch.data(from, to)));
     }
 

@@ -96,7 +96,7 @@ public final class RowIsolator {
             return 0;
         }
         Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement(plan.stagingInsertJdbcSql())) {
+        try (PreparedStatement ps = c.prepareStatement(StagingSql.insertJdbc(plan))) {
             for (Map<String, Object> row : rows) {
                 int i = 1;
                 for (Column col : plan.columns()) {

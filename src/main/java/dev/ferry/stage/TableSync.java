@@ -13,6 +13,7 @@ import dev.ferry.read.ChangedKeys;
 import dev.ferry.read.CopyBatch;
 import dev.ferry.read.CopyReader;
 import dev.ferry.read.KeySets;
+import dev.ferry.read.ReadSql;
 import dev.ferry.read.TargetHashes;
 import dev.ferry.run.SyncRunner;
 import dev.ferry.state.Progress;
@@ -132,7 +133,7 @@ public final class TableSync {
                 // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
                 boolean swapIn = swap && plan.spec().mode() == TableSpec.Mode.FULL
                         && TableSwap.obstacle(c, plan.targetTable()) == null;
-                s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : plan.createStagingSql());
+                s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : StagingSql.create(plan));
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
                                 + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
@@ -152,7 +153,7 @@ public final class TableSync {
         String watermarkTo = null;
         try (Connection c = source.getConnection()) {
             if (incremental && sinceWatermark) {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(plan.cursorIndexedSql())) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ReadSql.cursorIndexed(plan))) {
                     if (rs.next() && !rs.getBoolean(1)) {
                         progress.note(table + ": no index of the source starts with its cursor " + plan.spec().cursor()
                                 + ", so every incremental run reads the whole table to find the changed rows; "
@@ -162,8 +163,8 @@ public final class TableSync {
                 }
             }
             // incremental: the count and the new high-water mark in one scan of the source
-            try (PreparedStatement ps = c.prepareStatement(incremental ? plan.countAndWatermarkSql(resume, sinceWatermark)
-                    : plan.countSql(resume, sinceWatermark))) {
+            try (PreparedStatement ps = c.prepareStatement(incremental ? ReadSql.countAndWatermark(plan, resume, sinceWatermark)
+                    : ReadSql.count(plan, resume, sinceWatermark))) {
                 int i = 1;
                 if (resume) { // the key condition names the checkpoint once per key column
                     int uses = plan.spec().keyColumns().size();
@@ -210,13 +211,13 @@ public final class TableSync {
                 // a probe of both sides' row hashes first: then only the rows that changed are read in full
                 ChangedKeys.Found found = ChangedKeys.find(source, target, plan, after, owner, probeLimit);
                 if (found != null) {
-                    reader = CopyReader.open(source, plan.copyChangedSql(found.keys(), owner), true,
+                    reader = CopyReader.open(source, ReadSql.copyChanged(plan, found.keys(), owner), true,
                             plan.spec().batchSize(), plan.spec().batchBytes(), table, null, false);
                     reader.alsoSkipped(found.unchanged());
                 }
             }
             if (reader == null) {
-                reader = CopyReader.open(source, plan.copySelectSql(after, watermarkFrom, owner, skipUnchanged || summing),
+                reader = CopyReader.open(source, ReadSql.copySelect(plan, after, watermarkFrom, owner, skipUnchanged || summing),
                         plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
                         skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
             }
@@ -224,10 +225,10 @@ public final class TableSync {
             exchange.getMessage().setBody(reader);
         }
         exchange.getMessage().setHeader("ferryWriter", plan.spec().writer().toString());
-        exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, plan.selectSql(resume, sinceWatermark));
+        exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, ReadSql.select(plan, resume ? AFTER_KEY : null, sinceWatermark ? WATERMARK : null));
         exchange.getMessage().setHeader(AFTER_KEY, afterKey);
         exchange.getMessage().setHeader(WATERMARK, watermarkFrom);
-        exchange.getMessage().setHeader(STAGE_SQL, plan.stagingInsertSql());
+        exchange.getMessage().setHeader(STAGE_SQL, StagingSql.insert(plan));
         exchange.getMessage().setHeader("ferryTable", table);
         exchange.getMessage().setHeader("ferryRunId", run.id());
         exchange.getMessage().setHeader(STAGING_ID, stagingId);

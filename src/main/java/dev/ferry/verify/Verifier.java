@@ -82,77 +82,75 @@ public final class Verifier {
         TableSpec spec = plan.spec();
         String owner = spec.hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         boolean deletes = spec.deletesRowsOnlyTargetHas();
-        long sourceRows = 0;
-        long same = 0;
-        long missing = 0;
-        long different = 0;
-        long kept = 0;
-        long dead = 0;
-        long targetOnly = 0;
-        try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
-            boolean ledger = ledger(t);
-            s.setAutoCommit(false); // cursors, not whole tables in memory
-            t.setAutoCommit(false);
-            try (PreparedStatement ps = s.prepareStatement(plan.verifyRowsSql(true, owner, false));
-                 PreparedStatement pt = t.prepareStatement(plan.verifyRowsSql(false, null, ledger))) {
-                ps.setFetchSize(5000);
-                pt.setFetchSize(5000);
-                try (ResultSet rs = ps.executeQuery(); ResultSet rt = pt.executeQuery()) {
-                    boolean hasS = rs.next();
-                    boolean hasT = rt.next();
-                    while (hasS || hasT) {
-                        int cmp = !hasS ? 1 : !hasT ? -1 : rs.getString(1).compareTo(rt.getString(1));
-                        if (cmp < 0) {
-                            if (deadKeys.contains(rs.getString(3))) {
-                                dead++;
-                            } else {
-                                sourceRows++;
-                                missing++;
-                            }
-                            hasS = rs.next();
-                        } else if (cmp > 0) {
-                            if (!deadKeys.contains(rt.getString(3))) {
-                                targetOnly++;
-                            }
-                            hasT = rt.next();
-                        } else {
-                            if (deadKeys.contains(rs.getString(3)) || deadKeys.contains(rt.getString(3))) {
-                                dead++;
-                            } else {
-                                sourceRows++;
-                                if (rs.getString(2).equals(rt.getString(2))) {
-                                    same++;
-                                } else if (keeps(spec.conflict(), rt.getBoolean(4), rt.getBoolean(5))) {
-                                    kept++;
-                                } else {
-                                    different++;
-                                }
-                            }
-                            hasS = rs.next();
-                            hasT = rt.next();
-                        }
-                    }
-                }
-            } finally {
-                s.rollback();
-                t.rollback();
-            }
-        }
-        boolean equal = missing + different == 0 && (!deletes || targetOnly == 0);
+        RowCounts n = new RowCounts(spec.conflict(), deadKeys);
+        HashWalk.walk(source, RowHashSql.verifyRows(plan, true, owner, false), target,
+                t -> RowHashSql.verifyRows(plan, false, null, ledger(t)), n);
+        boolean equal = n.missing + n.different == 0 && (!deletes || n.targetOnly == 0);
         StringBuilder detail = new StringBuilder(String.format(Locale.ROOT, "%s: source %d rows, %d missing or different "
-                + "in the target", spec.mode(), sourceRows, missing + different));
-        if (kept > 0) {
-            detail.append(String.format(Locale.ROOT, ", %d kept by conflict: %s", kept, spec.conflict()));
+                + "in the target", spec.mode(), n.sourceRows, n.missing + n.different));
+        if (n.kept > 0) {
+            detail.append(String.format(Locale.ROOT, ", %d kept by conflict: %s", n.kept, spec.conflict()));
         }
-        if (dead > 0) {
-            detail.append(String.format(Locale.ROOT, ", %d dead-lettered (left out)", dead));
+        if (n.dead > 0) {
+            detail.append(String.format(Locale.ROOT, ", %d dead-lettered (left out)", n.dead));
         }
-        if (targetOnly > 0) {
+        if (n.targetOnly > 0) {
             detail.append(String.format(Locale.ROOT, deletes ? ", %d only in the target (%s would delete them)"
-                    : ", %d only in the target (kept)", targetOnly,
+                    : ", %d only in the target (kept)", n.targetOnly,
                     spec.mode() == TableSpec.Mode.MERGE ? "deleteMissing" : "propagateDeletes"));
         }
         return new Result(plan.name(), equal, detail.toString());
+    }
+
+    /** The rows of a merge or incremental table as {@link #compareRows} meets them, counted. */
+    private static final class RowCounts implements HashWalk.Visitor {
+        private final TableSpec.Conflict conflict;
+        private final java.util.Set<String> deadKeys;
+        long sourceRows;
+        long same;
+        long missing;
+        long different;
+        long kept;
+        long dead;
+        long targetOnly;
+
+        RowCounts(TableSpec.Conflict conflict, java.util.Set<String> deadKeys) {
+            this.conflict = conflict;
+            this.deadKeys = deadKeys;
+        }
+
+        @Override
+        public void sourceOnly(ResultSet rs) throws SQLException {
+            if (deadKeys.contains(rs.getString(3))) {
+                dead++;
+            } else {
+                sourceRows++;
+                missing++;
+            }
+        }
+
+        @Override
+        public void targetOnly(ResultSet rt) throws SQLException {
+            if (!deadKeys.contains(rt.getString(3))) {
+                targetOnly++;
+            }
+        }
+
+        @Override
+        public void both(ResultSet rs, ResultSet rt) throws SQLException {
+            if (deadKeys.contains(rs.getString(3)) || deadKeys.contains(rt.getString(3))) {
+                dead++;
+            } else {
+                sourceRows++;
+                if (rs.getString(2).equals(rt.getString(2))) {
+                    same++;
+                } else if (keeps(conflict, rt.getBoolean(4), rt.getBoolean(5))) {
+                    kept++;
+                } else {
+                    different++;
+                }
+            }
+        }
     }
 
     /** Whether the strategy keeps a target row that differs from its source row (the sync leaves it as it is). */
@@ -179,7 +177,7 @@ public final class Verifier {
      */
     public Checksum source(TablePlan plan, Object ownerId, List<String> setAside) throws SQLException {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(plan.checksumSql(true, owner, true))) {
+        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(RowHashSql.checksum(plan, true, owner, true))) {
             if (plan.keyed()) {
                 ps.setArray(1, c.createArrayOf("text", setAside.toArray()));
             }
@@ -189,7 +187,7 @@ public final class Verifier {
 
     /** Count and checksum of the target table, on this connection (inside the apply transaction, say). */
     public static Checksum target(Connection c, TablePlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(plan.checksumSql(false, null))) {
+        try (PreparedStatement ps = c.prepareStatement(RowHashSql.checksum(plan, false, null))) {
             return Checksum.of(ps);
         }
     }

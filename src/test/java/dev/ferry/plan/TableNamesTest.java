@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import dev.ferry.read.ReadSql;
+
 import org.junit.jupiter.api.Test;
 
 /** A table's name as text Camel reads: its endpoint, camel-sql statements, and --tables. */
@@ -25,10 +27,10 @@ class TableNamesTest {
     @Test
     void should_escape_the_colon_of_an_identifier_holding_a_camel_parameter() {
         assertEquals("SELECT s.\"c\" FROM t WHERE x = :?ferryAfterKey",
-                TablePlan.forCamelSql("SELECT s.\"c\" FROM t WHERE x = :?ferryAfterKey"));
+                ReadSql.forCamelSql("SELECT s.\"c\" FROM t WHERE x = :?ferryAfterKey"));
         assertEquals("SELECT s.U&\"c\\003A?d\" AS c1, ':?x' FROM \"q?x#\"",
-                TablePlan.forCamelSql("SELECT s.\"c:?d\" AS c1, ':?x' FROM \"q?x#\""));
-        assertEquals("SELECT U&\"a\\\\b\\003A?\"\"\"", TablePlan.forCamelSql("SELECT \"a\\b:?\"\"\""));
+                ReadSql.forCamelSql("SELECT s.\"c:?d\" AS c1, ':?x' FROM \"q?x#\""));
+        assertEquals("SELECT U&\"a\\\\b\\003A?\"\"\"", ReadSql.forCamelSql("SELECT \"a\\b:?\"\"\""));
     }
 
     @Test
