@@ -1,7 +1,7 @@
 package dev.ferry.plan;
 
 import dev.ferry.rules.Rules;
-import dev.ferry.stage.TableSync;
+import dev.ferry.stage.StageHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -560,8 +560,8 @@ public final class TablePlan {
         if (!keyed()) {
             return forCamelSql("SELECT " + textColumnList() + sourceFromWhere(List.of()));
         }
-        List<String> where = readConditions(resume ? ":?" + TableSync.AFTER_KEY : null,
-                sinceWatermark ? ":?" + TableSync.WATERMARK : null);
+        List<String> where = readConditions(resume ? ":?" + StageHeaders.AFTER_KEY : null,
+                sinceWatermark ? ":?" + StageHeaders.WATERMARK : null);
         // ORDER BY the columns themselves (s.id), not the text aliases the select list gives them
         return forCamelSql("SELECT " + textColumnList() + ", " + keyText("s") + " AS " + KEY_FIELD + sourceFromWhere(where)
                 + " ORDER BY " + spec.keyColumns().stream().map(k -> "s." + Sql.ident(k)).collect(Collectors.joining(", ")));

@@ -12,7 +12,7 @@ import dev.ferry.plan.TableSpec;
 import dev.ferry.plan.UserSqlCheck;
 import dev.ferry.read.CopyReader;
 import dev.ferry.rules.Rules;
-import dev.ferry.stage.TableSync;
+import dev.ferry.stage.StageHeaders;
 import dev.ferry.state.Progress;
 import dev.ferry.state.Run;
 import dev.ferry.state.TableResult;
@@ -45,9 +45,6 @@ import org.apache.camel.support.DefaultExchange;
  * the outcome in the ledger.
  */
 public final class SyncRunner {
-
-    /** Exchange property: the table (as its route file names it) whose route the exchange runs through. */
-    public static final String TABLE_PROPERTY = "ferryTable";
 
     private final CamelContext camel;
     private final CancellableDataSource sourcePool;
@@ -514,11 +511,11 @@ public final class SyncRunner {
         for (int attempt = 1; ; attempt++) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.setProperty(Run.PROPERTY, run);
-            exchange.setProperty(TABLE_PROPERTY, plan.name()); // the template's steps take the table from here
+            exchange.setProperty(StageHeaders.TABLE, plan.name()); // the template's steps take the table from here
             try {
                 producer.send("direct:" + plan.spec().endpoint(), exchange);
             } finally {
-                CopyReader reader = exchange.getProperty(TableSync.READER, CopyReader.class);
+                CopyReader reader = exchange.getProperty(StageHeaders.READER, CopyReader.class);
                 if (reader != null) {
                     reader.close(); // a read stopped by a failure must not hold its connection
                 }
