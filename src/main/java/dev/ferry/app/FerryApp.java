@@ -222,7 +222,7 @@ public final class FerryApp implements AutoCloseable {
     /** The run entry over this app's routes and pools. */
     public SyncRunner runner(Progress progress) {
         return new SyncRunner(camel(), source(), bean("snapshotSource", SnapshotDataSource.class), target(), progress,
-                Integer.parseInt(property("ferry.retry.table-attempts")), Integer.parseInt(property("ferry.parallelTables")));
+                Integer.parseInt(property("ferry.retry.table-attempts")));
     }
 
     /** Stops Camel (the in-flight exchange first) and closes both pools. */
