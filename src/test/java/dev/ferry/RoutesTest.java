@@ -20,8 +20,9 @@ class RoutesTest {
     void should_load_every_yaml_route_with_explicit_ids() throws Exception {
         try (FerryApp app = FerryApp.start(BookRoutes.DEMO, Map.of())) {
             List<String> ids = app.camel().getRoutes().stream().map(Route::getRouteId).sorted().toList();
-            assertEquals(List.of("ferry-apply", "ferry-dead-letter", "ferry-stage-batch", "ferry-stage-batch-tx", "sync-book"), ids);
-            assertEquals(5, app.camel().getRoutes().size());
+            assertEquals(List.of("ferry-alert", "ferry-apply", "ferry-dead-letter", "ferry-run", "ferry-stage-batch",
+                    "ferry-stage-batch-tx", "sync-book"), ids);
+            assertEquals(7, app.camel().getRoutes().size());
 
             Map<String, TableSpec> tables = RunService.runner(app, new Progress(System.err)).tables();
             assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000)), tables);
@@ -35,7 +36,7 @@ class RoutesTest {
         }
         try (FerryApp app = FerryApp.start(null, Map.of())) {
             assertEquals(Map.of(), RunService.runner(app, new Progress(System.err)).tables());
-            assertEquals(4, app.camel().getRoutes().size());
+            assertEquals(6, app.camel().getRoutes().size());
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import dev.ferry.stage.StageMetrics;
 import dev.ferry.state.Run;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +17,7 @@ import io.micrometer.core.instrument.Timer;
  * Ferry's own meters: rows read, written and dead-lettered per table, the batch and run timers, the
  * last success per table, skipped scheduled runs, whether a run is in progress, and the build.
  */
-public final class FerryMetrics implements dev.ferry.run.RunListener {
+public final class FerryMetrics implements StageMetrics, dev.ferry.run.RunListener {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class FerryMetrics implements dev.ferry.run.RunListener {
     }
 
     /** One staged batch. */
+    @Override
     public void batch(String table, int rows, int deadLettered, long nanos) {
         read(table).increment(rows);
         if (deadLettered > 0) {
@@ -86,6 +88,7 @@ public final class FerryMetrics implements dev.ferry.run.RunListener {
     }
 
     /** A table applied: rows written and set aside at apply, and its success time. */
+    @Override
     public void applied(String table, long written, long deadLetteredAtApply) {
         written(table, written);
         if (deadLetteredAtApply > 0) {

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +46,16 @@ public final class HttpEndpoints {
     }
 
     /** Prometheus text exposition. */
-    public void metrics(Exchange exchange) {
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        exchange.getMessage().setBody(registry.scrape());
+    public String metrics(@Headers Map<String, Object> headers) {
+        headers.put(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        return registry.scrape();
     }
 
     /**
      * UP (200) only when both pools answer, else DOWN (503) naming the pool that does not; within
      * {@link #BUDGET} whatever the databases do (a pool waiting for a server that is down counts as DOWN).
      */
-    public void health(Exchange exchange) {
+    public String health(@Headers Map<String, Object> headers) {
         CompletableFuture<Boolean> sourceProbe = probe("source", source);
         CompletableFuture<Boolean> targetProbe = probe("target", target);
         long deadline = System.nanoTime() + BUDGET.toNanos();
@@ -63,10 +64,10 @@ public final class HttpEndpoints {
         said("source", sourceUp);
         said("target", targetUp);
         boolean up = sourceUp && targetUp;
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"source\":\"" + (sourceUp ? "UP" : "DOWN")
-                + "\",\"target\":\"" + (targetUp ? "UP" : "DOWN") + "\"}");
+        headers.put(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
+        headers.put(Exchange.CONTENT_TYPE, "application/json");
+        return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"source\":\"" + (sourceUp ? "UP" : "DOWN")
+                + "\",\"target\":\"" + (targetUp ? "UP" : "DOWN") + "\"}";
     }
 
     /**

@@ -46,8 +46,7 @@ public final class RunService {
     /** The run entry over a started app's routes and pools. */
     public static SyncRunner runner(FerryApp app, Progress progress) {
         return new SyncRunner(app.camel(), app.source(), app.bean("snapshotSource", SnapshotDataSource.class),
-                app.target(), progress, Integer.parseInt(app.property("ferry.retry.table-attempts")),
-                Integer.parseInt(app.property("ferry.parallelTables")));
+                app.target(), progress, Integer.parseInt(app.property("ferry.retry.table-attempts")));
     }
 
     /** The run in progress, or null. */

@@ -2,7 +2,6 @@ package dev.ferry.run;
 
 import dev.ferry.state.RunInterruptedException;
 import dev.ferry.verify.VerificationException;
-import dev.ferry.apply.RunApply;
 import dev.ferry.db.SqlErrors;
 import dev.ferry.ledger.RunLedger;
 import dev.ferry.plan.PlanException;
@@ -10,9 +9,8 @@ import dev.ferry.plan.Subsets;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.TableSpec;
 import dev.ferry.plan.UserSqlCheck;
-import dev.ferry.read.CopyReader;
 import dev.ferry.rules.Rules;
-import dev.ferry.stage.TableSync;
+import dev.ferry.stage.Checkpoints;
 import dev.ferry.state.Progress;
 import dev.ferry.state.Run;
 import dev.ferry.state.TableResult;
@@ -40,14 +38,14 @@ import org.apache.camel.support.DefaultExchange;
 
 /**
  * The one entry for a run, whoever starts it (command line, schedule, JMX): plan every table before
- * anything is written, open the run's snapshot, stage each table through its {@code sync-<table>}
- * route (several at a time), apply them all in one transaction (route {@code ferry-apply}), and record
- * the outcome in the ledger.
+ * anything is written, open the run's snapshot, stage the tables through route {@code ferry-run}
+ * (routes/run.yaml: a parallel split over their {@code sync-<table>} routes, with table retry as its
+ * redelivery), apply them all in one transaction (route {@code ferry-apply}), and record the outcome in
+ * the ledger. The plan and the apply's outcome stay in Java: the parents-first order is a topological
+ * sort with a rule for cycles, and the apply's result decides between done, failed, and restaging stale
+ * tables once before applying again, state an EIP would only hide.
  */
 public final class SyncRunner {
-
-    /** Exchange property: the table (as its route file names it) whose route the exchange runs through. */
-    public static final String TABLE_PROPERTY = "ferryTable";
 
     private final CamelContext camel;
     private final CancellableDataSource sourcePool;
@@ -56,15 +54,13 @@ public final class SyncRunner {
     private final RunLedger ledger;
     private final Progress progress;
     private final int tableAttempts;
-    private final int parallelTables;
     private volatile Run current;
     private volatile boolean stopRequested;
 
     /** A runner over the routes of this Camel context and its pools. */
     public SyncRunner(CamelContext camel, DataSource sourcePool, SnapshotDataSource snapshot, DataSource target,
-                      Progress progress, int tableAttempts, int parallelTables) {
+                      Progress progress, int tableAttempts) {
         this.tableAttempts = Math.max(1, tableAttempts);
-        this.parallelTables = Math.max(1, parallelTables);
         this.camel = camel;
         // the plan's catalogue reads too can be cancelled by a stop
         this.sourcePool = new CancellableDataSource(sourcePool);
@@ -192,7 +188,7 @@ public final class SyncRunner {
 
     /**
      * Orders plans so that every table comes after the tables its foreign keys reference (self-references
-     * ignored); tables in a cycle keep their route order.
+     * ignored); tables in a cycle keep their route order. Java rather than a route: a sort, not a flow.
      */
     static List<TablePlan> parentsFirst(List<TablePlan> plans, Map<TablePlan, List<String>> parents) {
         List<TablePlan> ordered = new ArrayList<>();
@@ -295,7 +291,7 @@ public final class SyncRunner {
             snapshot.open();
             try (ProducerTemplate producer = camel.createProducerTemplate()) {
                 if (run.fresh()) {
-                    discardStaged(run);
+                    Checkpoints.discard(target, run.plans(), progress);
                 }
                 Map<String, Exception> failures = stageAll(producer, run, run.plans());
                 boolean restaged = false;
@@ -403,48 +399,26 @@ public final class SyncRunner {
     }
 
     /**
-     * Stages every table, up to {@code parallelTables} at a time, all in the run's one snapshot (staging
-     * does not depend on foreign-key order: the apply handles that). After a table fails, tables not yet
-     * started are left PENDING. Returns the failure of each table that failed.
+     * Stages every table through route {@code ferry-run} (routes/run.yaml): a parallel split, up to
+     * {@code ferry.parallelTables} tables at a time, all in the run's one snapshot (staging does not depend
+     * on foreign-key order: the apply handles that); a table that fails with a transient error is
+     * redelivered from its checkpoint ({@link TableAttempts}). After a table fails, tables not yet started
+     * are left PENDING. Returns the failure of each table that failed.
      */
     private Map<String, Exception> stageAll(ProducerTemplate producer, Run run, List<TablePlan> plans) throws Exception {
-        Map<String, Exception> failures = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.ConcurrentLinkedQueue<TablePlan> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(plans);
-        int threads = Math.max(1, Math.min(parallelTables, plans.size()));
-        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "ferry-table");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                workers.add(pool.submit(() -> {
-                    org.slf4j.MDC.put("runId", run.id());
-                    TablePlan plan;
-                    while ((plan = queue.poll()) != null) {
-                        if (!failures.isEmpty() || run.stopRequested()) {
-                            return null; // left PENDING: reported as not run
-                        }
-                        Exception failure = syncTable(producer, run, plan);
-                        if (failure != null) {
-                            failures.put(plan.name(), failure);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> worker : workers) {
-                try {
-                    worker.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
+        TableAttempts attempts = new TableAttempts(camel, producer, snapshot, progress, tableAttempts, run);
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(Run.PROPERTY, run);
+        exchange.setProperty(TableAttempts.PROPERTY, attempts);
+        exchange.getMessage().setBody(attempts.tables(plans));
+        producer.send("direct:ferry-run", exchange);
+        if (exchange.getException() != null) {
+            throw exchange.getException();
         }
-        return failures;
+        if (attempts.fatal() != null) {
+            throw attempts.fatal();
+        }
+        return attempts.failures();
     }
 
     /**
@@ -470,85 +444,5 @@ public final class SyncRunner {
             stale.add(run.plan(table));
         }
         return stale;
-    }
-
-    /**
-     * {@code sync --fresh}: drops each table's staging and checkpoint before anything is read (under the
-     * run lock), one line per table that had any, so every row is read again in this run's snapshot.
-     */
-    private void discardStaged(Run run) throws SQLException {
-        try (java.sql.Connection c = target.getConnection()) {
-            for (TablePlan plan : run.plans()) {
-                boolean staging;
-                boolean checkpoint;
-                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, "
-                        + "EXISTS (SELECT 1 FROM ferry.checkpoint WHERE table_name = ?)")) {
-                    ps.setString(1, plan.stagingTable());
-                    ps.setString(2, plan.name());
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        staging = rs.getBoolean(1);
-                        checkpoint = rs.getBoolean(2);
-                    }
-                }
-                if (!staging && !checkpoint) {
-                    continue;
-                }
-                long rows = 0;
-                if (staging) {
-                    try (java.sql.Statement s = c.createStatement();
-                         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
-                        rs.next();
-                        rows = rs.getLong(1);
-                    }
-                }
-                RunApply.discardStaging(c, plan);
-                progress.note(String.format(java.util.Locale.ROOT, "fresh: discarded staged rows of %s (%,d rows)",
-                        plan.name(), rows));
-            }
-        }
-    }
-
-    /** Sends one table through its route, again from its checkpoint after a transient failure; returns the failure or null. */
-    private Exception syncTable(ProducerTemplate producer, Run run, TablePlan plan) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            Exchange exchange = new DefaultExchange(camel);
-            exchange.setProperty(Run.PROPERTY, run);
-            exchange.setProperty(TABLE_PROPERTY, plan.name()); // the template's steps take the table from here
-            try {
-                producer.send("direct:" + plan.spec().endpoint(), exchange);
-            } finally {
-                CopyReader reader = exchange.getProperty(TableSync.READER, CopyReader.class);
-                if (reader != null) {
-                    reader.close(); // a read stopped by a failure must not hold its connection
-                }
-            }
-            Exception failure = exchange.getException();
-            if (failure == null && run.result(plan.name()).status() != TableResult.Status.STAGED) {
-                // never count a table as staged unless its route reached the end of the read
-                failure = new IllegalStateException("the route of " + plan.name() + " ended before staging every row");
-            }
-            if (failure == null) {
-                return null;
-            }
-            Throwable cause = failure;
-            while (cause.getCause() != null && !(cause instanceof RunInterruptedException)) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof RunInterruptedException interrupted) {
-                return interrupted;
-            }
-            boolean snapshotLost = !snapshot.isAlive();
-            if (run.stopRequested() || attempt >= tableAttempts || !(snapshotLost || SqlErrors.isTransient(failure))) {
-                return failure;
-            }
-            if (snapshotLost) {
-                snapshot.open();
-                run.snapshotRenewed();
-                progress.note(plan.name() + ": the source snapshot was lost; continuing in a new snapshot");
-            }
-            progress.note(plan.name() + ": " + Redactor.redact(SqlErrors.message(failure)) + "; resuming from its "
-                    + "checkpoint (attempt " + (attempt + 1) + " of " + tableAttempts + ")");
-        }
     }
 }

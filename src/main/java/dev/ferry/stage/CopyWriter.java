@@ -12,7 +12,8 @@ import java.sql.Savepoint;
 
 import javax.sql.DataSource;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
@@ -29,11 +30,10 @@ public final class CopyWriter {
         this.target = target;
     }
 
-    /** Copies the exchange's batch ({@link CopyBatch}) into the current table's staging. */
-    public void write(Exchange exchange) throws SQLException, IOException {
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
-        TablePlan plan = run.plan(exchange.getMessage().getHeader("ferryTable", String.class));
-        CopyBatch batch = exchange.getMessage().getBody(CopyBatch.class);
+    /** Copies a batch into its table's staging. */
+    public void write(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(StageHeaders.TABLE) String table,
+                      @Body CopyBatch batch) throws SQLException, IOException {
+        TablePlan plan = run.plan(table);
         Connection c = DataSourceUtils.getConnection(target); // the staging transaction's connection
         copy(c, plan, batch, 0, batch.size());
     }

@@ -16,7 +16,13 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ferry.schema.Column;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
+
+import static dev.ferry.stage.StageHeaders.*;
 
 /**
  * The dead-letter channel's work for a staging batch the target rejected because of its rows: bisect
@@ -35,17 +41,19 @@ public final class RowIsolator {
         this.target = target;
     }
 
-    /** Handles one failed batch (the exchange's body, its failure in {@link Exchange#EXCEPTION_CAUGHT}). */
-    public void isolate(Exchange exchange) throws Exception {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    /**
+     * Handles one failed batch ({@code body}) that failed with {@code cause}; sets the header of the rows
+     * set aside ({@link StageHeaders#DEAD_LETTERED}).
+     */
+    public void isolate(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+                        @ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
+                        @Header(STAGING_ID) String stagingId, @Header(LAST_KEY) String lastKey,
+                        @Header(PREV_KEY) String prevKey, @Body Object body, @Headers Map<String, Object> headers)
+            throws Exception {
         if (cause != null && !SqlErrors.isAboutRow(cause)) {
             throw cause;
         }
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
-        String table = exchange.getMessage().getHeader("ferryTable", String.class);
-        String stagingId = exchange.getMessage().getHeader(TableSync.STAGING_ID, String.class);
         TablePlan plan = run.plan(table);
-        Object body = exchange.getMessage().getBody();
         List<DeadLetterStore.Rejected> rejected = new ArrayList<>();
         try (Connection c = target.getConnection()) {
             c.setAutoCommit(false);
@@ -59,23 +67,13 @@ public final class RowIsolator {
                     staged = stage(c, plan, rows, rejected);
                 }
                 DeadLetterStore.add(c, run.id(), table, stagingId, rejected);
-                String lastKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET run_id = ?, last_key = ?, "
-                        + "rows_staged = rows_staged + ?, updated_at = now() WHERE table_name = ? "
-                        + "AND last_key IS NOT DISTINCT FROM ?")) {
-                    ps.setString(1, run.id());
-                    ps.setString(2, lastKey);
-                    ps.setInt(3, staged);
-                    ps.setString(4, table);
-                    ps.setString(5, exchange.getMessage().getHeader("ferryPrevKey", String.class));
-                    if (ps.executeUpdate() != 1) {
-                        c.rollback();
-                        try {
-                            TableSync.verifyAlreadyStaged(target, table, lastKey);
-                        } catch (TableSync.BatchAlreadyStagedException done) {
-                            exchange.getMessage().setHeader(TableSync.DEAD_LETTERED, 0);
-                            return;
-                        }
+                if (Checkpoints.advance(c, run.id(), table, lastKey, prevKey, staged) != 1) {
+                    c.rollback();
+                    try {
+                        Checkpoints.alreadyStaged(target, table, lastKey);
+                    } catch (Checkpoints.BatchAlreadyStagedException done) {
+                        headers.put(DEAD_LETTERED, 0);
+                        return;
                     }
                 }
                 c.commit();
@@ -86,7 +84,7 @@ public final class RowIsolator {
                 c.setAutoCommit(true);
             }
         }
-        exchange.getMessage().setHeader(TableSync.DEAD_LETTERED, rejected.size());
+        headers.put(DEAD_LETTERED, rejected.size());
     }
 
     /** Stages what the target accepts, bisecting on failure; returns the number of rows staged. */

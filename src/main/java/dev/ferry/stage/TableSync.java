@@ -15,7 +15,6 @@ import dev.ferry.read.CopyReader;
 import dev.ferry.read.KeySets;
 import dev.ferry.read.ReadSql;
 import dev.ferry.read.TargetHashes;
-import dev.ferry.run.SyncRunner;
 import dev.ferry.state.Progress;
 import dev.ferry.state.Run;
 import dev.ferry.state.TableResult;
@@ -34,34 +33,28 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import dev.ferry.db.Sql;
-import dev.ferry.ops.FerryMetrics;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperties;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.apache.camel.component.sql.SqlConstants;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+
+import static dev.ferry.stage.StageHeaders.*;
 
 /**
  * The steps of the table-sync route template that need Java: prepare staging (or resume it), shape
  * each batch for its staging write, count progress, and apply staging to the real table in one
- * verified transaction.
+ * verified transaction. Each step takes what it needs as typed arguments (the run, the table, the batch,
+ * the headers it reads by name, or the header map it writes): never the exchange.
  */
 public final class TableSync {
-
-    /** Header: the staging insert of the current table (camel-sql batch statement). */
-    public static final String STAGE_SQL = "ferryStageSql";
-    /** Header: the last key read, for resuming the source query. */
-    public static final String AFTER_KEY = "ferryAfterKey";
-    /** Header: incremental, the high-water mark of the last successful run (rows past it are read). */
-    public static final String WATERMARK = "ferryWatermark";
-    /** Exchange property: the table's {@link CopyReader}, closed when the route ends (a failure stops it early). */
-    public static final String READER = "ferryReader";
-    /** Header: the id of the current staging generation (dead letters set aside from it carry it). */
-    public static final String STAGING_ID = "ferryStagingId";
-    /** Header: rows of the current batch set aside as dead letters. */
-    public static final String DEAD_LETTERED = "ferryDeadLettered";
 
     private final DataSource source;
     private final DataSource target;
     private final Progress progress;
-    private final FerryMetrics metrics;
+    private final StageMetrics metrics;
     private final boolean verify;
     private final boolean swap;
     /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
@@ -78,7 +71,7 @@ public final class TableSync {
      * {@code metrics}; full tables that can be are loaded by swapping their staging in when {@code swap}
      * ({@link TableSwap}).
      */
-    public TableSync(DataSource source, DataSource target, Progress progress, FerryMetrics metrics, boolean verify,
+    public TableSync(DataSource source, DataSource target, Progress progress, StageMetrics metrics, boolean verify,
                      boolean swap) {
         this.verify = verify;
         this.swap = swap;
@@ -90,10 +83,13 @@ public final class TableSync {
 
     /**
      * Before the read: keeps staged rows of an interrupted run with the same plan (resume) or starts
-     * a fresh staging table, counts the rows to read, and sets the source query.
+     * a fresh staging table, counts the rows to read, and sets the source query and the staging headers.
+     * Returns the body: the stream of batches (writer copy), or null (writer sql: the route reads).
      */
-    public void prepare(Exchange exchange, String table) throws SQLException {
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+    public Object prepare(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
+                          @ExchangeProperties Map<String, Object> properties, @Headers Map<String, Object> headers)
+            throws SQLException {
+        requireTable(table);
         TablePlan plan = run.plan(table);
         boolean incremental = plan.spec().mode() == TableSpec.Mode.INCREMENTAL;
         String watermarkFrom = incremental ? Watermarks.get(target, table) : null;
@@ -103,19 +99,10 @@ public final class TableSync {
         String stagingId = null;
         String checkpointKey = null;
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
-            boolean resumable = false;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL, staging_id, last_key FROM ferry.checkpoint "
-                            + "WHERE table_name = ?")) {
-                ps.setString(1, fingerprint);
-                ps.setString(2, plan.stagingTable());
-                ps.setString(3, table);
-                try (ResultSet rs = ps.executeQuery()) {
-                    resumable = rs.next() && rs.getBoolean(1) && rs.getString(2) != null;
-                    stagingId = resumable ? rs.getString(2) : null;
-                    checkpointKey = resumable ? rs.getString(3) : null;
-                }
-            }
+            Checkpoints.Resumable checkpoint = Checkpoints.resumable(c, table, fingerprint, plan.stagingTable());
+            boolean resumable = checkpoint != null;
+            stagingId = resumable ? checkpoint.stagingId() : null;
+            checkpointKey = resumable ? checkpoint.lastKey() : null;
             if (resumable && plan.keyed() && checkpointKey != null) {
                 // the checkpoint holds the last key staged, in the source's order, committed with its batch
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
@@ -134,17 +121,7 @@ public final class TableSync {
                 boolean swapIn = swap && plan.spec().mode() == TableSpec.Mode.FULL
                         && TableSwap.obstacle(c, plan.targetTable()) == null;
                 s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : StagingSql.create(plan));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
-                                + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
-                                + "run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, last_key = NULL, "
-                                + "rows_staged = 0, updated_at = now(), staging_id = EXCLUDED.staging_id")) {
-                    ps.setString(1, table);
-                    ps.setString(2, run.id());
-                    ps.setString(3, fingerprint);
-                    ps.setString(4, stagingId);
-                    ps.executeUpdate();
-                }
+                Checkpoints.start(c, table, run.id(), fingerprint, stagingId);
             }
         }
         boolean resume = afterKey != null;
@@ -201,6 +178,7 @@ public final class TableSync {
         plan.warnings().forEach(progress::note);
         progress.tableStarted(result);
 
+        Object body = null;
         if (plan.spec().writer() == TableSpec.Writer.COPY) {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
             String after = resume ? String.valueOf(afterKey) : null;
@@ -221,31 +199,30 @@ public final class TableSync {
                         plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
                         skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
             }
-            exchange.setProperty(READER, reader); // closed by the runner however the route ends
-            exchange.getMessage().setBody(reader);
+            properties.put(READER, reader); // closed when the table's route completes (its onCompletion)
+            body = reader;
         }
-        exchange.getMessage().setHeader("ferryWriter", plan.spec().writer().toString());
-        exchange.getMessage().setHeader(SqlConstants.SQL_QUERY, ReadSql.select(plan, resume ? AFTER_KEY : null, sinceWatermark ? WATERMARK : null));
-        exchange.getMessage().setHeader(AFTER_KEY, afterKey);
-        exchange.getMessage().setHeader(WATERMARK, watermarkFrom);
-        exchange.getMessage().setHeader(STAGE_SQL, StagingSql.insert(plan));
-        exchange.getMessage().setHeader("ferryTable", table);
-        exchange.getMessage().setHeader("ferryRunId", run.id());
-        exchange.getMessage().setHeader(STAGING_ID, stagingId);
+        headers.put(WRITER, plan.spec().writer().toString());
+        headers.put(SqlConstants.SQL_QUERY, ReadSql.select(plan, resume ? AFTER_KEY : null, sinceWatermark ? WATERMARK : null));
+        headers.put(AFTER_KEY, afterKey);
+        headers.put(WATERMARK, watermarkFrom);
+        headers.put(STAGE_SQL, StagingSql.insert(plan));
+        headers.put(STAGING_ID, stagingId);
+        return body;
     }
 
     /**
      * Shapes one batch for its staging write: the ownership transform and the checkpoint's last key.
      * When the run was asked to stop (SIGTERM, Ctrl+C, cancel), no further batch starts.
      */
-    public void beforeStage(Exchange exchange, String table) throws RunInterruptedException {
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+    public void beforeStage(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
+                            @Body Object body, @Headers Map<String, Object> headers) throws RunInterruptedException {
+        requireTable(table);
         if (run.stopRequested()) {
            throw new RunInterruptedException("run " + run.id() + " stopped before a batch of " + table
                     + "; the next run resumes from the checkpoint");
         }
         TablePlan plan = run.plan(table);
-        Object body = exchange.getMessage().getBody();
         int size = rowsIn(body);
         String batchLastKey;
         if (body instanceof CopyBatch copy) {
@@ -266,11 +243,11 @@ public final class TableSync {
             // no key: the checkpoint counts the rows read (a guard against staging a batch twice, not a resume point)
             lastKey = String.valueOf((prevKey == null ? 0 : Long.parseLong(prevKey)) + size);
         }
-        exchange.getMessage().setHeader("ferryLastKey", lastKey);
-        exchange.getMessage().setHeader("ferryPrevKey", prevKey);
-        exchange.getMessage().setHeader("ferryBatchRows", size);
-        exchange.getMessage().setHeader("ferryBatchStarted", System.nanoTime());
-        exchange.getMessage().removeHeader(DEAD_LETTERED);
+        headers.put(LAST_KEY, lastKey);
+        headers.put(PREV_KEY, prevKey);
+        headers.put(BATCH_ROWS, size);
+        headers.put(BATCH_STARTED, System.nanoTime());
+        headers.remove(DEAD_LETTERED);
     }
 
     /** Rows in a batch body: a list of row maps (writer: sql) or a {@link CopyBatch} (writer: copy). */
@@ -282,12 +259,13 @@ public final class TableSync {
      * Keeps the read at or under {@code maxRowsPerSecond} (0: no limit): waits before a batch until the
      * rows read so far, this batch included, fit the rate since the table started.
      */
-    public void pace(Exchange exchange, String table, long maxRowsPerSecond) throws InterruptedException {
+    public void pace(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table, @Body Object body,
+                     long maxRowsPerSecond) throws InterruptedException {
         if (maxRowsPerSecond <= 0) {
             return;
         }
-        TableResult result = exchange.getProperty(Run.PROPERTY, Run.class).result(table);
-        long rows = result.read() + rowsIn(exchange.getMessage().getBody());
+        TableResult result = run.result(table);
+        long rows = result.read() + rowsIn(body);
         long dueMillis = rows * 1000 / maxRowsPerSecond;
         long elapsedMillis = (long) (result.seconds() * 1000);
         if (dueMillis > elapsedMillis) {
@@ -296,69 +274,35 @@ public final class TableSync {
     }
 
     /**
-     * Inside the staging transaction, after the guarded checkpoint update: exactly one row must have
-     * moved from the previous key to this batch's. None: an earlier attempt of this very batch did
-     * commit (its reply was lost with the connection) and this attempt must roll back; or the
+     * Inside the staging transaction (on its connection), after the batch: moves the table's checkpoint
+     * from the previous key to this batch's. When it was not there: an earlier attempt of this very batch
+     * did commit (its reply was lost with the connection) and this attempt must roll back; or the
      * checkpoint moved under this run, which fails the table.
      */
-    public void checkpointed(Exchange exchange) throws BatchAlreadyStagedException, CheckpointConflictException,
-            SQLException {
-        Integer updated = exchange.getMessage().getHeader(SqlConstants.SQL_UPDATE_COUNT, Integer.class);
-        if (updated != null && updated == 1) {
-            return;
-        }
-        String table = exchange.getMessage().getHeader("ferryTable", String.class);
-        String lastKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
-        verifyAlreadyStaged(target, table, lastKey);
-    }
-
-    /** Throws BatchAlreadyStaged when the committed checkpoint already covers {@code lastKey}, else a conflict. */
-    static void verifyAlreadyStaged(DataSource target, String table, String lastKey)
-            throws BatchAlreadyStagedException, CheckpointConflictException, SQLException {
-        String committed;
-        try (Connection c = target.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_key FROM ferry.checkpoint WHERE table_name = ?")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                committed = rs.next() ? rs.getString(1) : null;
-            }
-        }
-        if (lastKey != null && lastKey.equals(committed)) {
-            throw new BatchAlreadyStagedException("the batch of " + table + " up to key " + lastKey
-                    + " was already staged by an attempt whose commit reply was lost");
-        }
-        throw new CheckpointConflictException("the checkpoint of " + table + " moved under this run (another run staging "
-                + "the same table?); the table stops so that no row is staged twice");
-    }
-
-    /** An earlier attempt of this batch committed: this attempt rolls back and the batch counts as staged. */
-    public static final class BatchAlreadyStagedException extends Exception {
-        BatchAlreadyStagedException(String message) {
-            super(message);
-        }
-    }
-
-    /** The checkpoint is not where this run left it: the table fails. */
-    public static final class CheckpointConflictException extends Exception {
-        CheckpointConflictException(String message) {
-            super(message);
+    public void checkpoint(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
+                           @Header(LAST_KEY) String lastKey, @Header(PREV_KEY) String prevKey,
+                           @Header(BATCH_ROWS) int rows)
+            throws Checkpoints.BatchAlreadyStagedException, Checkpoints.CheckpointConflictException, SQLException {
+        Connection c = DataSourceUtils.getConnection(target); // the staging transaction's connection
+        if (Checkpoints.advance(c, run.id(), table, lastKey, prevKey, rows) != 1) {
+            Checkpoints.alreadyStaged(target, table, lastKey);
         }
     }
 
     /** After a batch and its checkpoint committed: counts it and reports progress. */
-    public void afterStage(Exchange exchange, String table) {
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+    public void afterStage(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
+                           @Body Object body, @Header(DEAD_LETTERED) Integer deadLettered,
+                           @Header(LAST_KEY) String lastKey, @Header(BATCH_STARTED) long started) {
         TableResult result = run.result(table);
-        int rows = rowsIn(exchange.getMessage().getBody());
-        int setAside = exchange.getMessage().getHeader(DEAD_LETTERED, 0, Integer.class);
+        int rows = rowsIn(body);
+        int setAside = deadLettered == null ? 0 : deadLettered;
         result.batchStaged(rows, setAside);
-        if (result.summing && exchange.getMessage().getBody() instanceof CopyBatch copy) {
+        if (result.summing && body instanceof CopyBatch copy) {
             result.summedRows += copy.size(); // rows set aside here make the apply compute the source side anew
             result.summed = result.summed.add(copy.hashSum());
         }
-        result.lastStagedKey = exchange.getMessage().getHeader("ferryLastKey", String.class);
-        metrics.batch(table, rows, setAside,
-                System.nanoTime() - exchange.getMessage().getHeader("ferryBatchStarted", 0L, Long.class));
+        result.lastStagedKey = lastKey;
+        metrics.batch(table, rows, setAside, System.nanoTime() - started);
         progress.batch(result, run.plan(table).spec().batchSize());
     }
 
@@ -366,17 +310,16 @@ public final class TableSync {
      * At the end of a table's route: every row is staged (or set aside); the table waits for the run's
      * apply. An incremental table that propagates deletes also copies the source's key set (same snapshot).
      */
-    public void staged(Exchange exchange, String table) throws SQLException, java.io.IOException,
-            DeadLetterStore.TooManyDeadLettersException {
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+    public void staged(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
+                       @ExchangeProperty(READER) CopyReader reader, @Header(STAGING_ID) String stagingId)
+            throws SQLException, java.io.IOException, DeadLetterStore.TooManyDeadLettersException {
         TablePlan plan = run.plan(table);
-        CopyReader reader = exchange.getProperty(READER, CopyReader.class);
         if (reader != null) {
             run.result(table).skipped(reader.skipped());
         }
         // too many rows set aside while staging: the table fails here (its staging and dead letters stay)
         try (Connection c = target.getConnection()) {
-            DeadLetterStore.checkLimit(c, plan, exchange.getMessage().getHeader(STAGING_ID, String.class),
+            DeadLetterStore.checkLimit(c, plan, stagingId,
                     run.result(table).read() + run.result(table).resumed(), false);
         }
         if ((plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes())
@@ -399,9 +342,8 @@ public final class TableSync {
      * Applies every staged table of the run to the target in one verified transaction (see {@link RunApply}):
      * until it commits the development database is untouched; any failure rolls all of it back.
      */
-    public void apply(Exchange exchange) throws SQLException, VerificationException, RunApply.ForeignKeyBrokenException,
-            RunInterruptedException, DeadLetterStore.TooManyDeadLettersException {
-        Run run = exchange.getProperty(Run.PROPERTY, Run.class);
+    public void apply(@ExchangeProperty(Run.PROPERTY) Run run) throws SQLException, VerificationException,
+            RunApply.ForeignKeyBrokenException, RunInterruptedException, DeadLetterStore.TooManyDeadLettersException {
         if (run.stopRequested()) {
            throw new RunInterruptedException("the run was stopped before the apply; nothing was applied");
         }
@@ -421,41 +363,19 @@ public final class TableSync {
         });
     }
 
-    // The template's steps name no table: the runner puts it in the exchange property ferryTable, so that a
+    /** When a table's route completes, however it ends: its read stops and gives its connection back. */
+    public void release(@ExchangeProperty(READER) CopyReader reader) {
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
+    // The template's steps name no table: the run puts it in the exchange property ferryTable, so that a
     // name is never text inside a method call (Camel would read the quotes of "my table" or a 'null' as its own).
-
-    /** {@link #prepare(Exchange, String)} for the exchange's table. */
-    public void prepare(Exchange exchange) throws SQLException {
-        prepare(exchange, table(exchange));
-    }
-
-    /** {@link #beforeStage(Exchange, String)} for the exchange's table. */
-    public void beforeStage(Exchange exchange) throws RunInterruptedException {
-        beforeStage(exchange, table(exchange));
-    }
-
-    /** {@link #pace(Exchange, String, long)} for the exchange's table. */
-    public void pace(Exchange exchange, long maxRowsPerSecond) throws InterruptedException {
-        pace(exchange, table(exchange), maxRowsPerSecond);
-    }
-
-    /** {@link #afterStage(Exchange, String)} for the exchange's table. */
-    public void afterStage(Exchange exchange) {
-        afterStage(exchange, table(exchange));
-    }
-
-    /** {@link #staged(Exchange, String)} for the exchange's table. */
-    public void staged(Exchange exchange) throws SQLException, java.io.IOException,
-            DeadLetterStore.TooManyDeadLettersException {
-        staged(exchange, table(exchange));
-    }
-
-    private static String table(Exchange exchange) {
-        String table = exchange.getProperty(SyncRunner.TABLE_PROPERTY, String.class);
+    private static void requireTable(String table) {
         if (table == null) {
             throw new IllegalStateException("a table route was called without its table (exchange property "
-                    + SyncRunner.TABLE_PROPERTY + "): runs start through SyncRunner");
+                    + TABLE + "): runs start through SyncRunner");
         }
-        return table;
     }
 }

@@ -1,0 +1,157 @@
+package dev.ferry.stage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import dev.ferry.apply.RunApply;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.state.Progress;
+
+/**
+ * Every statement of staging on {@code ferry.checkpoint}, one row per table: the last key staged (in
+ * the source's order), committed in the same transaction as its batch, so that an interrupted run
+ * resumes after it and no batch is staged twice.
+ */
+public final class Checkpoints {
+
+    private Checkpoints() {
+    }
+
+    /** A table's resumable checkpoint: the staging generation and the last key staged (null: none yet). */
+    public record Resumable(String stagingId, String lastKey) {
+    }
+
+    /**
+     * The table's checkpoint when it can be resumed: the same fingerprint (plan, owner, watermark) and
+     * its staging table still there; else null.
+     */
+    public static Resumable resumable(Connection c, String table, String fingerprint, String stagingTable)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL, "
+                + "staging_id, last_key FROM ferry.checkpoint WHERE table_name = ?")) {
+            ps.setString(1, fingerprint);
+            ps.setString(2, stagingTable);
+            ps.setString(3, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1) && rs.getString(2) != null
+                        ? new Resumable(rs.getString(2), rs.getString(3)) : null;
+            }
+        }
+    }
+
+    /** Starts a fresh staging generation of the table: nothing staged yet. */
+    public static void start(Connection c, String table, String runId, String fingerprint, String stagingId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
+                        + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
+                        + "run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, last_key = NULL, "
+                        + "rows_staged = 0, updated_at = now(), staging_id = EXCLUDED.staging_id")) {
+            ps.setString(1, table);
+            ps.setString(2, runId);
+            ps.setString(3, fingerprint);
+            ps.setString(4, stagingId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Moves the checkpoint from {@code prevKey} to {@code lastKey} in the caller's transaction, guarded:
+     * only from the key this run committed last. Returns the rows updated: 1, or 0 when the checkpoint
+     * is elsewhere (then {@link #alreadyStaged} says why).
+     */
+    public static int advance(Connection c, String runId, String table, String lastKey, String prevKey, int rows)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET run_id = ?, last_key = ?, "
+                + "rows_staged = rows_staged + ?, updated_at = now() WHERE table_name = ? "
+                + "AND last_key IS NOT DISTINCT FROM ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, lastKey);
+            ps.setInt(3, rows);
+            ps.setString(4, table);
+            ps.setString(5, prevKey);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * {@code sync --fresh}: drops each table's staging and checkpoint before anything is read (under the
+     * run lock), one line per table that had any, so every row is read again in the run's snapshot.
+     */
+    public static void discard(DataSource target, List<TablePlan> plans, Progress progress) throws SQLException {
+        try (Connection c = target.getConnection()) {
+            for (TablePlan plan : plans) {
+                boolean staging;
+                boolean checkpoint;
+                try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, "
+                        + "EXISTS (SELECT 1 FROM ferry.checkpoint WHERE table_name = ?)")) {
+                    ps.setString(1, plan.stagingTable());
+                    ps.setString(2, plan.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        staging = rs.getBoolean(1);
+                        checkpoint = rs.getBoolean(2);
+                    }
+                }
+                if (!staging && !checkpoint) {
+                    continue;
+                }
+                long rows = 0;
+                if (staging) {
+                    try (Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
+                        rs.next();
+                        rows = rs.getLong(1);
+                    }
+                }
+                RunApply.discardStaging(c, plan); // the staging table and its checkpoint row
+                progress.note(String.format(Locale.ROOT, "fresh: discarded staged rows of %s (%,d rows)",
+                        plan.name(), rows));
+            }
+        }
+    }
+
+    /**
+     * After a guarded move found the checkpoint elsewhere: throws BatchAlreadyStaged when the committed
+     * checkpoint already is {@code lastKey} (an earlier attempt of this batch committed and its reply was
+     * lost), else CheckpointConflict.
+     */
+    public static void alreadyStaged(DataSource target, String table, String lastKey)
+            throws BatchAlreadyStagedException, CheckpointConflictException, SQLException {
+        String committed;
+        try (Connection c = target.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_key FROM ferry.checkpoint WHERE table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                committed = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        if (lastKey != null && lastKey.equals(committed)) {
+            throw new BatchAlreadyStagedException("the batch of " + table + " up to key " + lastKey
+                    + " was already staged by an attempt whose commit reply was lost");
+        }
+        throw new CheckpointConflictException("the checkpoint of " + table + " moved under this run (another run staging "
+                + "the same table?); the table stops so that no row is staged twice");
+    }
+
+    /** An earlier attempt of this batch committed: this attempt rolls back and the batch counts as staged. */
+    public static final class BatchAlreadyStagedException extends Exception {
+        BatchAlreadyStagedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The checkpoint is not where this run left it: the table fails. */
+    public static final class CheckpointConflictException extends Exception {
+        CheckpointConflictException(String message) {
+            super(message);
+        }
+    }
+}
