@@ -23,7 +23,10 @@ class RoutesTest {
             assertEquals(5, app.camel().getRoutes().size());
 
             Map<String, TableSpec> tables = app.runner(new Progress(System.err)).tables();
-            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000)), tables);
+            // every value but table and ownerColumn is the template's default (batchSize and batchBytes from the configuration)
+            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000, false, TableSpec.Mode.FULL, false, "",
+                    false, TableSpec.Conflict.SOURCE_WINS, "", "", "target", TableSpec.Writer.COPY, 8L << 20, "", "", 0, 0,
+                    false, null)), tables);
         }
     }
 
