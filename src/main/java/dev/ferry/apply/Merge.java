@@ -137,12 +137,12 @@ public final class Merge {
                     + "EXCLUDED.target_row, created_at = now()");
 
             String missing = null;
-            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing() && !TargetHashes.applies(plan)) {
+            if (spec.mode().isMerge() && spec.deleteMissing() && !TargetHashes.applies(plan)) {
                 missing = "NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " + plan.keyJoin("s", "t") + ")";
-            } else if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
+            } else if (spec.mode().isMerge() && spec.deleteMissing()) {
                 // staging holds only the changed rows: the source's keys were copied to find what it lacks
                 missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
-            } else if (spec.mode() == TableSpec.Mode.INCREMENTAL && spec.propagateDeletes()) {
+            } else if (spec.mode().isIncremental() && spec.propagateDeletes()) {
                 missing = "NOT EXISTS (SELECT 1 FROM " + plan.keySetTable() + " s WHERE " + plan.keyJoin("s", "t") + ")";
             }
             long deleted = 0;

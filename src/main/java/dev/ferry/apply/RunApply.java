@@ -343,7 +343,7 @@ public final class RunApply {
         java.util.Set<String> bulkMerged = new java.util.HashSet<>();
         for (Map.Entry<Long, TablePlan> e : byOid.entrySet()) {
             TablePlan plan = e.getValue();
-            if (plan.spec().mode() == TableSpec.Mode.FULL) {
+            if (plan.spec().mode().replacesWhole()) {
                 emptied.add(e.getKey());
             } else if (run.result(plan.name()).read() + run.result(plan.name()).resumed() >= BULK && isEmpty(c, plan)) {
                 emptied.add(e.getKey());
@@ -371,11 +371,11 @@ public final class RunApply {
             // full tables staged in copies of themselves are swapped in; the others are emptied and filled
             java.util.Set<String> swapped = new java.util.HashSet<>();
             for (TablePlan plan : plans) {
-                if (swap && plan.spec().mode() == TableSpec.Mode.FULL && TableSwap.ready(c, plan)) {
+                if (swap && plan.spec().mode().commitBySwapTable() && TableSwap.ready(c, plan)) {
                     swapped.add(plan.name());
                 }
             }
-            List<TablePlan> full = plans.stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL)
+            List<TablePlan> full = plans.stream().filter(p -> p.spec().mode().replacesWhole())
                     .filter(p -> !swapped.contains(p.name())).toList();
             if (!full.isEmpty()) {
                 s.execute("TRUNCATE " + String.join(", ", full.stream().map(TablePlan::targetRows).toList()));
@@ -387,7 +387,7 @@ public final class RunApply {
                 if (swappedRows >= 0) {
                     w.written.put(plan.name(), swappedRows);
                     w.effects.put(plan.name(), "swapped in");
-                } else if (plan.spec().mode() == TableSpec.Mode.FULL) {
+                } else if (plan.spec().mode().replacesWhole()) {
                     if (swapped.contains(plan.name())) {
                         s.execute("TRUNCATE " + plan.targetRows()); // the swap was refused: load it as the others
                     }
@@ -418,7 +418,7 @@ public final class RunApply {
                         w.why.append(w.why.length() == 0 ? "" : "; ").append(plan.name()).append(": ").append(wrong)
                                 .append(" written row(s) differ from the source");
                     }
-                    if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL) {
+                    if (plan.spec().mode().isIncremental()) {
                         Watermarks.set(c, plan.name(), run.result(plan.name()).watermark, run.id());
                     }
                     s.execute("RESET jit");
@@ -458,7 +458,7 @@ public final class RunApply {
 
     /** Whether the table ends equal to the source (less dead letters), so that a full checksum verifies it. */
     public static boolean replacesWhole(TableSpec spec) {
-        return spec.mode() == TableSpec.Mode.FULL
+        return spec.mode().replacesWhole()
                 || (spec.deletesRowsOnlyTargetHas() && spec.conflict() == TableSpec.Conflict.SOURCE_WINS);
     }
 

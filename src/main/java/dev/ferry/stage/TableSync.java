@@ -94,7 +94,7 @@ public final class TableSync {
     public void prepare(Exchange exchange, String table) throws SQLException {
         Run run = exchange.getProperty(Run.PROPERTY, Run.class);
         TablePlan plan = run.plan(table);
-        boolean incremental = plan.spec().mode() == TableSpec.Mode.INCREMENTAL;
+        boolean incremental = plan.spec().mode().isIncremental();
         String watermarkFrom = incremental ? Watermarks.get(target, table) : null;
         String fingerprint = plan.fingerprint(run.ownerId()) + (incremental ? "|since=" + watermarkFrom : "");
         Object afterKey = null;
@@ -130,7 +130,7 @@ public final class TableSync {
                 stagingId = UUID.randomUUID().toString();
                 s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
                 // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
-                boolean swapIn = swap && plan.spec().mode() == TableSpec.Mode.FULL
+                boolean swapIn = swap && plan.spec().mode().commitBySwapTable()
                         && TableSwap.obstacle(c, plan.targetTable()) == null;
                 s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : plan.createStagingSql());
                 try (PreparedStatement ps = c.prepareStatement(
@@ -185,8 +185,8 @@ public final class TableSync {
         result.start(resumed, toRead);
         // a full table read whole in one COPY sums the source side of the verification as it reads (the
         // row hash computed in the same scan); otherwise it runs alongside (same snapshot, another connection)
-        result.summing = verify && plan.spec().mode() == TableSpec.Mode.FULL && plan.keyed() && !resume
-                && plan.spec().writer() == TableSpec.Writer.COPY;
+        result.summing = verify && plan.spec().mode().replacesWhole() && plan.keyed() && !resume
+                && plan.spec().writer().copiesText();
         result.summedRows = 0;
         result.summed = java.math.BigInteger.ZERO;
         result.sourceChecksum = null;
@@ -200,7 +200,7 @@ public final class TableSync {
         plan.warnings().forEach(progress::note);
         progress.tableStarted(result);
 
-        if (plan.spec().writer() == TableSpec.Writer.COPY) {
+        if (plan.spec().writer().copiesText()) {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
             String after = resume ? String.valueOf(afterKey) : null;
             boolean skipUnchanged = TargetHashes.applies(plan);
@@ -378,8 +378,8 @@ public final class TableSync {
             DeadLetterStore.checkLimit(c, plan, exchange.getMessage().getHeader(STAGING_ID, String.class),
                     run.result(table).read() + run.result(table).resumed(), false);
         }
-        if ((plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes())
-                || (plan.spec().mode() == TableSpec.Mode.MERGE && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {
+        if ((plan.spec().mode().isIncremental() && plan.spec().propagateDeletes())
+                || (plan.spec().mode().isMerge() && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {
             long keys = KeySets.copy(source, target, plan);
             progress.note(table + ": " + keys + " source key(s) copied to find deletes");
         }
