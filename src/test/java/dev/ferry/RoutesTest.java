@@ -47,4 +47,26 @@ class RoutesTest {
             assertEquals(250, app.runner(new Progress(System.err)).tables().get("book").batchSize());
         }
     }
+
+    @Test
+    void should_load_table_routes_named_yaml_or_camel_yaml_and_refuse_another_dot() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ferry-routes");
+        java.nio.file.Files.copy(BookRoutes.DEMO.resolve("book.camel.yaml"), dir.resolve("book.camel.yaml"));
+        java.nio.file.Files.writeString(dir.resolve("author.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: table-sync
+                    routeId: sync-author
+                    parameters:
+                      - name: table
+                        value: author
+                """);
+        try (FerryApp app = FerryApp.start(dir, Map.of())) {
+            assertEquals(List.of("author", "book"),
+                    app.runner(new Progress(System.err)).tables().keySet().stream().sorted().toList());
+        }
+        java.nio.file.Files.move(dir.resolve("author.yaml"), dir.resolve("public.author.camel.yaml"));
+        String refusal = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FerryApp.start(dir, Map.of()).close()).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(refusal.endsWith("rename it public-author.yaml"), refusal);
+    }
 }
