@@ -64,4 +64,17 @@ class ModeTest {
         assertFalse(Writer.SQL.copiesText());
         assertEquals(Writer.SQL, Writer.of("SQL"));
     }
+
+    @Test
+    void should_disable_a_writers_steps_in_the_route_of_a_table_with_another_writer() {
+        WriterSteps steps = new WriterSteps();
+        assertEquals("writerSteps", steps.getName());
+        assertEquals("false", steps.apply("sql,sql"));
+        assertEquals("false", steps.apply("sql, SQL "));
+        assertEquals("true", steps.apply("sql,copy"));
+        assertEquals("false", steps.apply("copy,copy"));
+        assertEquals("writer 'insert' is not one of copy, sql",
+                assertThrows(IllegalArgumentException.class, () -> steps.apply("sql,insert")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> steps.apply("sql"));
+    }
 }
