@@ -25,7 +25,10 @@ class RoutesTest {
             assertEquals(7, app.camel().getRoutes().size());
 
             Map<String, TableSpec> tables = RunService.runner(app, new Progress(System.err)).tables();
-            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000)), tables);
+            // every value but table and ownerColumn is the template's default (batchSize and batchBytes from the configuration)
+            assertEquals(Map.of("book", new TableSpec("book", "id", "owner_id", 5000, false, TableSpec.Mode.FULL, false, "",
+                    false, TableSpec.Conflict.SOURCE_WINS, "", "", "target", TableSpec.Writer.COPY, 8L << 20, "", "", 0, 0,
+                    false, null)), tables);
         }
     }
 
@@ -45,5 +48,27 @@ class RoutesTest {
         try (FerryApp app = FerryApp.start(BookRoutes.DEMO, Map.of("ferry.batch-size", "250"))) {
             assertEquals(250, RunService.runner(app, new Progress(System.err)).tables().get("book").batchSize());
         }
+    }
+
+    @Test
+    void should_load_table_routes_named_yaml_or_camel_yaml_and_refuse_another_dot() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ferry-routes");
+        java.nio.file.Files.copy(BookRoutes.DEMO.resolve("book.camel.yaml"), dir.resolve("book.camel.yaml"));
+        java.nio.file.Files.writeString(dir.resolve("author.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: table-sync
+                    routeId: sync-author
+                    parameters:
+                      - name: table
+                        value: author
+                """);
+        try (FerryApp app = FerryApp.start(dir, Map.of())) {
+            assertEquals(List.of("author", "book"),
+                    RunService.runner(app, new Progress(System.err)).tables().keySet().stream().sorted().toList());
+        }
+        java.nio.file.Files.move(dir.resolve("author.yaml"), dir.resolve("public.author.camel.yaml"));
+        String refusal = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FerryApp.start(dir, Map.of()).close()).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(refusal.endsWith("rename it public-author.yaml"), refusal);
     }
 }

@@ -10,12 +10,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.read.SnapshotDataSource;
 import dev.ferry.log.Redactor;
 import dev.ferry.plan.RouteFileCheck;
+import dev.ferry.plan.TableTemplate;
 import dev.ferry.state.Progress;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteTemplateDefinition;
-import org.apache.camel.model.RouteTemplateParameterDefinition;
 
 /** Ferry's Camel Main: configuration from config/application.properties, routes from YAML, the beans. */
 public final class FerryApp implements AutoCloseable {
@@ -72,9 +72,10 @@ public final class FerryApp implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         // templates first: they must be loaded before the templated routes that use them
         // a tables folder that does not exist loads no table route (sync and verify then say how to make one)
-        props.put("camel.main.routes-include-pattern", "file:" + home.resolve("routes/templates") + "/*.yaml,file:"
-                + home.resolve("routes") + "/*.yaml" + (Files.isDirectory(tables) ? ",file:" + tables + "/*.yaml" : "")
-                + (service ? ",file:" + home.resolve("routes/serve") + "/*.yaml" : ""));
+        // Ferry's own route files are *.camel.yaml; a table route loads as *.yaml or *.camel.yaml (the pattern takes both)
+        props.put("camel.main.routes-include-pattern", "file:" + home.resolve("routes/templates") + "/*.camel.yaml,file:"
+                + home.resolve("routes") + "/*.camel.yaml" + (Files.isDirectory(tables) ? ",file:" + tables + "/*.yaml" : "")
+                + (service ? ",file:" + home.resolve("routes/serve") + "/*.camel.yaml" : ""));
         if (service) {
             props.put("camel.server.enabled", "true");
             props.put("camel.server.host", "{{ferry.http.host}}");
@@ -135,7 +136,7 @@ public final class FerryApp implements AutoCloseable {
 
     /**
      * Every table route file names only the parameters the table-sync template declares, with values of
-     * their kind, before any connection opens.
+     * the types it declares, before any connection opens.
      */
     public void checkTableRoutes() throws RouteFileCheck.BadRouteFile, IOException {
         CamelContext camel = camel();
@@ -144,11 +145,7 @@ public final class FerryApp implements AutoCloseable {
         if (template == null) {
             throw new IllegalStateException("the table-sync template is missing from routes/templates");
         }
-        Map<String, String> declared = new LinkedHashMap<>();
-        for (RouteTemplateParameterDefinition p : template.getTemplateParameters()) {
-            declared.put(p.getName(), p.getDefaultValue());
-        }
-        RouteFileCheck.check(tables, declared, camel::resolvePropertyPlaceholders);
+        RouteFileCheck.check(tables, TableTemplate.of(home), camel::resolvePropertyPlaceholders);
     }
 
     /**

@@ -131,7 +131,7 @@ public final class ApplyChecks {
         String parent = fk.parent();
         boolean staged = parentPlan != null && parentPlan.columns().stream().map(Column::name).collect(Collectors.toSet())
                 .containsAll(fk.referencedColumns());
-        if (staged && parentPlan.spec().mode() == TableSpec.Mode.FULL) {
+        if (staged && parentPlan.spec().mode().replacesWhole()) {
             parent = parentPlan.stagingTable();
         } else if (staged) { // merged: the parent keeps its rows and gains the staged ones
             parent = "(SELECT " + refList(fk) + " FROM " + parentPlan.stagingTable() + " UNION ALL SELECT " + refList(fk)

@@ -99,7 +99,7 @@ public final class IdRemap {
             TableInfo.SequenceUse seq = plan.target().sequences().stream()
                     .filter(u -> u.column().equals(plan.spec().keyColumns().get(0))).findFirst().orElseThrow();
             newId = "nextval(" + Sql.literal(seq.sequence()) + "::regclass)";
-        } else if (plan.spec().mode() == TableSpec.Mode.FULL) {
+        } else if (plan.spec().mode().replacesWhole()) {
             newId = "s." + id; // the target's rows are all replaced: the id is free
         } else {
             // kept only when no other target row has it (that would be the wrong row); else no mapping: dead letter

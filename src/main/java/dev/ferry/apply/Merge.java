@@ -85,11 +85,11 @@ public final class Merge {
             long conflicts = conflictRows == 0 ? 0 : s.executeUpdate(MergeSql.recordConflicts(plan, runId));
 
             String sourceKeys = null; // the table holding the source's keys, when the mode deletes what it lacks
-            if (spec.mode() == TableSpec.Mode.MERGE && spec.deleteMissing()) {
+            if (spec.mode().isMerge() && spec.deleteMissing()) {
                 // staging holds only the changed rows when unchanged ones were skipped: the source's keys were
                 // copied to find what it lacks
                 sourceKeys = TargetHashes.applies(plan) ? plan.keySetTable() : plan.stagingTable();
-            } else if (spec.mode() == TableSpec.Mode.INCREMENTAL && spec.propagateDeletes()) {
+            } else if (spec.mode().isIncremental() && spec.propagateDeletes()) {
                 sourceKeys = plan.keySetTable();
             }
             long deleted = 0;

@@ -305,7 +305,7 @@ public final class RunApply {
         Set<String> bulkMerged = new HashSet<>();
         for (Map.Entry<Long, TablePlan> e : t.byOid().entrySet()) {
             TablePlan plan = e.getValue();
-            if (plan.spec().mode() == TableSpec.Mode.FULL) {
+            if (plan.spec().mode().replacesWhole()) {
                 emptied.add(e.getKey());
             } else if (rowsRead(run, plan) >= BULK && isEmpty(c, plan)) {
                 emptied.add(e.getKey());
@@ -319,11 +319,11 @@ public final class RunApply {
             // full tables staged in copies of themselves are swapped in; the others are emptied and filled
             Set<String> swapped = new HashSet<>();
             for (TablePlan plan : t.plans()) {
-                if (swap && plan.spec().mode() == TableSpec.Mode.FULL && TableSwap.ready(c, plan)) {
+                if (swap && plan.spec().mode().commitBySwapTable() && TableSwap.ready(c, plan)) {
                     swapped.add(plan.name());
                 }
             }
-            List<TablePlan> full = t.plans().stream().filter(p -> p.spec().mode() == TableSpec.Mode.FULL)
+            List<TablePlan> full = t.plans().stream().filter(p -> p.spec().mode().replacesWhole())
                     .filter(p -> !swapped.contains(p.name())).toList();
             if (!full.isEmpty()) {
                 s.execute(ApplySql.truncate(full));
@@ -335,7 +335,7 @@ public final class RunApply {
                 if (swappedRows >= 0) {
                     w.written.put(plan.name(), swappedRows);
                     w.effects.put(plan.name(), "swapped in");
-                } else if (plan.spec().mode() == TableSpec.Mode.FULL) {
+                } else if (plan.spec().mode().replacesWhole()) {
                     loadFull(c, s, run, plan, swapped.contains(plan.name()), w);
                 } else {
                     loadMerged(c, s, run, plan, bulkMerged.contains(plan.name()), w);
@@ -380,7 +380,7 @@ public final class RunApply {
         if (wrong > 0) {
             w.differ(plan, wrong + " written row(s) differ from the source");
         }
-        if (plan.spec().mode() == TableSpec.Mode.INCREMENTAL) {
+        if (plan.spec().mode().isIncremental()) {
             Watermarks.set(c, plan.name(), run.result(plan.name()).watermark, run.id());
         }
         s.execute(ApplySql.JIT_RESET);
@@ -396,7 +396,7 @@ public final class RunApply {
 
     /** Whether the table ends equal to the source (less dead letters), so that a full checksum verifies it. */
     public static boolean replacesWhole(TableSpec spec) {
-        return spec.mode() == TableSpec.Mode.FULL
+        return spec.mode().replacesWhole()
                 || (spec.deletesRowsOnlyTargetHas() && spec.conflict() == TableSpec.Conflict.SOURCE_WINS);
     }
 

@@ -127,7 +127,7 @@ public final class DeadLetterStore {
             }
         }
         String sql = "DELETE " + others;
-        if (plan.spec().mode() != TableSpec.Mode.FULL) {
+        if (plan.spec().mode().upsertsByKey()) {
             sql += " AND d.row_key IS NOT NULL AND (EXISTS (SELECT 1 FROM " + plan.stagingTable() + " s WHERE "
                     + plan.keyText("s") + " = d.row_key) OR EXISTS (SELECT 1 FROM ferry.dead_letter n WHERE "
                     + "n.table_name = d.table_name AND n.staging_id = ? AND n.row_key = d.row_key))";
@@ -135,7 +135,7 @@ public final class DeadLetterStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, plan.name());
             ps.setString(2, stagingId);
-            if (plan.spec().mode() != TableSpec.Mode.FULL) {
+            if (plan.spec().mode().upsertsByKey()) {
                 ps.setString(3, stagingId);
             }
             return ps.executeUpdate();

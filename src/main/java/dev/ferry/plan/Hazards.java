@@ -45,13 +45,13 @@ public final class Hazards {
         }
         TableSpec spec = plan.spec();
         boolean deletes = spec.deletesRowsOnlyTargetHas();
-        boolean replaces = spec.mode() == TableSpec.Mode.FULL || spec.conflict() == TableSpec.Conflict.SOURCE_WINS;
+        boolean replaces = spec.mode().replacesWhole() || spec.conflict() == TableSpec.Conflict.SOURCE_WINS;
         if (!deletes && !replaces) {
             return Optional.empty();
         }
         String sql = "SELECT s." + Sql.ident(emailColumn) + "::text FROM " + plan.sourceRows() + " s WHERE s."
                 + Sql.ident(idColumn) + "::text = ?" + (plan.filter() != null ? " AND (" + plan.filter() + ")" : "");
-        String mode = spec.mode() + " mode" + (spec.mode() == TableSpec.Mode.FULL ? "" : spec.deleteMissing() ? " with deleteMissing"
+        String mode = spec.mode() + " mode" + (spec.mode().replacesWhole() ? "" : spec.deleteMissing() ? " with deleteMissing"
                 : spec.propagateDeletes() ? " with propagateDeletes" : " with conflict sourceWins");
         try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, String.valueOf(owner.id()));

@@ -3,24 +3,20 @@ package dev.ferry.plan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import dev.ferry.rules.Rules;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Checks the table route files against the table-sync template before any connection opens: every
- * parameter name must be one the template declares (case included), and every value must parse as its
- * parameter's kind. The template is the one list of names and defaults; this class only knows how each
- * named value is read.
+ * parameter name must be one the template declares (case included), and every value must be of the type
+ * the template declares for it ({@link TableTemplate}: the one list of names, types and defaults).
  */
 public final class RouteFileCheck {
 
@@ -31,32 +27,17 @@ public final class RouteFileCheck {
         }
     }
 
-    /** How a parameter's value is read; a parameter the template declares and this map lacks is free text. */
-    enum Kind {
-        BOOLEAN, POSITIVE, NON_NEGATIVE, PERCENT, AT_LEAST_MINUS_ONE, MODE, CONFLICT, WRITER, NEW_IDS, RULES
-    }
-
-    private static final Map<String, Kind> KINDS = Map.ofEntries(
-            Map.entry("strict", Kind.BOOLEAN), Map.entry("deleteMissing", Kind.BOOLEAN),
-            Map.entry("propagateDeletes", Kind.BOOLEAN), Map.entry("withParents", Kind.BOOLEAN),
-            Map.entry("batchSize", Kind.POSITIVE), Map.entry("fetchSize", Kind.POSITIVE),
-            Map.entry("batchBytes", Kind.POSITIVE), Map.entry("limit", Kind.NON_NEGATIVE),
-            Map.entry("maxRowsPerSecond", Kind.NON_NEGATIVE), Map.entry("percent", Kind.PERCENT),
-            Map.entry("maxDeadLetters", Kind.AT_LEAST_MINUS_ONE), Map.entry("mode", Kind.MODE),
-            Map.entry("conflict", Kind.CONFLICT), Map.entry("writer", Kind.WRITER), Map.entry("newIds", Kind.NEW_IDS),
-            Map.entry("rules", Kind.RULES));
-
     private static final String TEMPLATE = "table-sync";
 
     private RouteFileCheck() {
     }
 
     /**
-     * Checks every {@code *.yaml} of {@code tablesDir}: templated routes of the table-sync template name only
-     * {@code declared} parameters (name to default), and each value, placeholders resolved by {@code resolve},
-     * parses as its kind. Defaults are checked too (a bad FERRY_BATCH_SIZE is as wrong as a bad batchSize).
+     * Checks every {@code *.yaml} (and so {@code *.camel.yaml}) of {@code tablesDir}: templated routes of the
+     * table-sync template name only parameters {@code template} declares, and each value, placeholders resolved
+     * by {@code resolve}, is of its parameter's type. Defaults are checked too (a bad FERRY_BATCH_SIZE is as wrong as a bad batchSize).
      */
-    public static void check(Path tablesDir, Map<String, String> declared, UnaryOperator<String> resolve)
+    public static void check(Path tablesDir, TableTemplate template, UnaryOperator<String> resolve)
             throws BadRouteFile, IOException {
         if (!Files.isDirectory(tablesDir)) {
             return;
@@ -66,13 +47,14 @@ public final class RouteFileCheck {
             files = list.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
         }
         for (Path file : files) {
-            checkFile(file, declared, resolve);
+            checkFile(file, template, resolve);
         }
     }
 
-    private static void checkFile(Path file, Map<String, String> declared, UnaryOperator<String> resolve)
+    private static void checkFile(Path file, TableTemplate template, UnaryOperator<String> resolve)
             throws BadRouteFile, IOException {
         String where = shown(file);
+        Map<String, TableTemplate.Parameter> declared = template.parameters();
         Object doc;
         try {
             doc = new Load(LoadSettings.builder().setLabel(where).build()).loadFromString(Files.readString(file));
@@ -105,8 +87,8 @@ public final class RouteFileCheck {
                     }
                 }
             }
-            for (Map.Entry<String, String> d : declared.entrySet()) {
-                String raw = given.containsKey(d.getKey()) ? given.get(d.getKey()) : d.getValue();
+            for (TableTemplate.Parameter d : declared.values()) {
+                String raw = given.containsKey(d.name()) ? given.get(d.name()) : d.defaultValue();
                 if (raw == null) {
                     continue;
                 }
@@ -114,62 +96,14 @@ public final class RouteFileCheck {
                 try {
                     value = resolve.apply(raw).trim();
                 } catch (RuntimeException e) {
-                    throw new BadRouteFile(where + ": parameter '" + d.getKey() + "': " + firstLine(e.getMessage()));
+                    throw new BadRouteFile(where + ": parameter '" + d.name() + "': " + firstLine(e.getMessage()));
                 }
-                String problem = problem(KINDS.get(d.getKey()), value);
+                String problem = TableTemplate.problem(d, value);
                 if (problem != null) {
-                    throw new BadRouteFile(where + ": parameter '" + d.getKey() + "' is '" + value + "': " + problem
-                            + (given.containsKey(d.getKey()) ? "" : " (its default, from the configuration)"));
+                    throw new BadRouteFile(where + ": parameter '" + d.name() + "' is '" + value + "': " + problem
+                            + (given.containsKey(d.name()) ? "" : " (its default, from the configuration)"));
                 }
             }
-        }
-    }
-
-    /** What is wrong with {@code value} as a value of this kind, or null when it is fine. */
-    static String problem(Kind kind, String value) {
-        if (kind == null) {
-            return null;
-        }
-        String v = value.toLowerCase(Locale.ROOT);
-        return switch (kind) {
-            case BOOLEAN -> Set.of("true", "false").contains(v) ? null : "must be true or false";
-            case POSITIVE -> number(value, 1, "must be a whole number of at least 1");
-            case NON_NEGATIVE -> number(value.isEmpty() ? "0" : value, 0, "must be a whole number of at least 0 (0: no limit)");
-            case AT_LEAST_MINUS_ONE -> value.isEmpty() ? null
-                    : number(value, -1, "must be a whole number of at least 0, or -1 for no limit");
-            case PERCENT -> percent(value.isEmpty() ? "0" : value);
-            case MODE -> Set.of("full", "merge", "incremental").contains(v) ? null : "must be full, merge or incremental";
-            case CONFLICT -> Set.of("sourcewins", "targetwins", "newestwins", "manual").contains(v) ? null
-                    : "must be sourceWins, targetWins, newestWins or manual";
-            case WRITER -> Set.of("copy", "sql").contains(v) ? null : "must be copy or sql";
-            case NEW_IDS -> Set.of("target", "source").contains(v) ? null : "must be target or source";
-            case RULES -> rules(value);
-        };
-    }
-
-    private static String number(String value, long min, String problem) {
-        try {
-            return Long.parseLong(value) >= min ? null : problem;
-        } catch (NumberFormatException e) {
-            return problem;
-        }
-    }
-
-    private static String percent(String value) {
-        try {
-            double p = Double.parseDouble(value);
-            return p >= 0 && p <= 100 ? null : "must be a number from 0 to 100 (0: every row)";
-        } catch (NumberFormatException e) {
-            return "must be a number from 0 to 100 (0: every row)";
-        }
-    }
-
-    private static String rules(String value) {
-        try {
-            Rules.parse(value);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
         }
     }
 
@@ -221,10 +155,5 @@ public final class RouteFileCheck {
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    /** The parameters the kinds map names, for a test that each is declared by the template. */
-    static List<String> typedNames() {
-        return new ArrayList<>(KINDS.keySet());
     }
 }

@@ -185,16 +185,16 @@ public final class TablePlan {
 
     private static void checkMode(TableSpec spec, String t, List<Column> columns, TableInfo target) throws PlanException {
         java.util.function.Predicate<String> written = n -> columns.stream().anyMatch(c -> c.name().equals(n));
-        if (spec.mode() != TableSpec.Mode.FULL && spec.keyColumns().isEmpty()) {
+        if (spec.mode().upsertsByKey() && spec.keyColumns().isEmpty()) {
             throw new PlanException("table " + t + " has no key, so it can only be synced in full mode (mode: full); "
                     + "its route says mode: " + spec.mode());
         }
-        if (spec.mode() == TableSpec.Mode.INCREMENTAL && (spec.cursor().isBlank() || !written.test(spec.cursor()))) {
+        if (spec.mode().isIncremental() && (spec.cursor().isBlank() || !written.test(spec.cursor()))) {
             throw new PlanException("table " + t + " is incremental but its cursor column '" + spec.cursor() + "' is not "
                     + "a column of both databases: set 'cursor' in its route file to a column that grows when a row "
                     + "changes (updated_at)");
         }
-        if (spec.mode() != TableSpec.Mode.FULL && spec.conflict() == TableSpec.Conflict.NEWEST_WINS
+        if (spec.mode().upsertsByKey() && spec.conflict() == TableSpec.Conflict.NEWEST_WINS
                 && (spec.newestColumnOrCursor().isBlank() || !written.test(spec.newestColumnOrCursor()))) {
             throw new PlanException("table " + t + " resolves conflicts by newestWins but '" + spec.newestColumnOrCursor()
                     + "' is not a column of both databases: set 'newestColumn' in its route file");

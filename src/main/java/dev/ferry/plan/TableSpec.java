@@ -56,6 +56,11 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
             return named(Writer.class, "writer", name);
         }
 
+        /** copy: rows travel as PostgreSQL's COPY text, transformed in the source's SELECT. */
+        public boolean copiesText() {
+            return this == COPY;
+        }
+
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
@@ -74,6 +79,55 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
         /** The mode named in a route file (case-insensitive). */
         public static Mode of(String name) {
             return named(Mode.class, "mode", name);
+        }
+
+        /** full: the table is emptied and filled whole at the apply; rows only the target has go. */
+        public boolean replacesWhole() {
+            return this == FULL;
+        }
+
+        /** merge: every source row upserted by key. */
+        public boolean isMerge() {
+            return this == MERGE;
+        }
+
+        /** incremental: only the rows past the last run's high-water mark are read, then upserted by key. */
+        public boolean isIncremental() {
+            return this == INCREMENTAL;
+        }
+
+        /**
+         * merge and incremental: rows are written by key into a table that keeps its other rows, so the table
+         * needs a key, a changed target row is a conflict, and rows are compared rather than summed whole.
+         */
+        public boolean upsertsByKey() {
+            return this != FULL;
+        }
+
+        /** full: staged in a copy of the table that the apply swaps in, when nothing else refers to it. */
+        public boolean commitBySwapTable() {
+            return this == FULL;
+        }
+
+        /**
+         * Whether the target rows the source does not give are deleted: full always, merge with deleteMissing,
+         * incremental with propagateDeletes.
+         */
+        public boolean deletesRowsOnlyTargetHas(boolean deleteMissing, boolean propagateDeletes) {
+            return switch (this) {
+                case FULL -> true;
+                case MERGE -> deleteMissing;
+                case INCREMENTAL -> propagateDeletes;
+            };
+        }
+
+        /** The parameter that makes this mode delete the rows only the target has; empty for full (it always does). */
+        public String deleteOption() {
+            return switch (this) {
+                case FULL -> "";
+                case MERGE -> "deleteMissing";
+                case INCREMENTAL -> "propagateDeletes";
+            };
         }
 
         @Override
@@ -119,10 +173,47 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
                 java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList()));
     }
 
-    /** A full-refresh spec with the defaults for everything but these. */
-    public TableSpec(String table, String key, String ownerColumn, int batchSize) {
-        this(table, key, ownerColumn, batchSize, false, Mode.FULL, false, "", false, Conflict.SOURCE_WINS, "", "", "target",
-                Writer.COPY, 8L << 20, "", "", 0, 0, false, null);
+    /**
+     * The spec of a templated route whose every template parameter is in {@code values} (name to value,
+     * placeholders resolved, defaults filled: {@link TableTemplate#values} or Camel's templated route). The
+     * template holds every default; a parameter missing here is a template that does not declare it.
+     *
+     * @throws IllegalArgumentException naming the parameter whose value does not read as its type
+     */
+    public static TableSpec of(java.util.Map<String, String> values) {
+        java.util.function.Function<String, String> v = name -> {
+            String value = values.get(name);
+            if (value == null) {
+                throw new IllegalArgumentException("the table-sync template declares no parameter '" + name + "'");
+            }
+            return value.trim();
+        };
+        return new TableSpec(v.apply("table"), v.apply("key"), v.apply("ownerColumn"),
+                whole(v, "batchSize", false).intValue(), Boolean.parseBoolean(v.apply("strict")), Mode.of(v.apply("mode")),
+                Boolean.parseBoolean(v.apply("deleteMissing")), v.apply("cursor"),
+                Boolean.parseBoolean(v.apply("propagateDeletes")), Conflict.of(v.apply("conflict")),
+                v.apply("newestColumn"), v.apply("naturalKey"), v.apply("newIds"), Writer.of(v.apply("writer")),
+                whole(v, "batchBytes", false), v.apply("rules"), v.apply("where"), whole(v, "limit", true),
+                v.apply("percent").isEmpty() ? 0 : decimal(v, "percent"), Boolean.parseBoolean(v.apply("withParents")),
+                maxDeadLetters(v.apply("maxDeadLetters")));
+    }
+
+    /** A whole number; empty reads as 0 when {@code emptyIsZero} (limit: no limit). */
+    private static Long whole(java.util.function.Function<String, String> v, String name, boolean emptyIsZero) {
+        String value = v.apply(name);
+        try {
+            return value.isEmpty() && emptyIsZero ? 0L : Long.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " '" + value + "' is not a whole number");
+        }
+    }
+
+    private static double decimal(java.util.function.Function<String, String> v, String name) {
+        try {
+            return Double.parseDouble(v.apply(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " '" + v.apply(name) + "' is not a number");
+        }
     }
 
     /** maxDeadLetters as a route file gives it: empty for the computed default, else a number (-1: no limit). */
@@ -190,11 +281,7 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
      * deleteMissing, incremental with propagateDeletes.
      */
     public boolean deletesRowsOnlyTargetHas() {
-        return switch (mode) {
-            case FULL -> true;
-            case MERGE -> deleteMissing;
-            case INCREMENTAL -> propagateDeletes;
-        };
+        return mode.deletesRowsOnlyTargetHas(deleteMissing, propagateDeletes);
     }
 
     /** Whether this table remaps ownership. */

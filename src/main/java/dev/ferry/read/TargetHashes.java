@@ -104,7 +104,7 @@ public final class TargetHashes implements AutoCloseable {
     /** Whether a plan's unchanged rows can be skipped this way. */
     public static boolean applies(TablePlan plan) {
         // merge only: incremental reads only rows past the watermark, changed by definition
-        return plan.spec().mode() == TableSpec.Mode.MERGE && plan.spec().writer() == TableSpec.Writer.COPY && plan.keyed()
+        return plan.spec().mode().isMerge() && plan.spec().writer().copiesText() && plan.keyed()
                 && plan.remapped().isEmpty()
                 && plan.spec().keyColumns().stream().allMatch(k -> plan.columns().stream()
                         .anyMatch(c -> c.name().equals(k) && ORDERED_TYPES.contains(c.type())));

@@ -47,7 +47,7 @@ public final class DryRun {
     public TableEffect effect(TablePlan plan, Object ownerId) throws SQLException {
         String owner = plan.spec().hasOwner() ? Sql.literal(String.valueOf(ownerId)) : null;
         TableSpec spec = plan.spec();
-        String watermark = spec.mode() == TableSpec.Mode.INCREMENTAL ? Watermarks.get(target, plan.name()) : null;
+        String watermark = spec.mode().isIncremental() ? Watermarks.get(target, plan.name()) : null;
         Counts n = new Counts(spec.deletesRowsOnlyTargetHas());
         HashWalk.walk(source, ReadSql.hashes(plan, true, owner, watermark), target,
                 t -> ReadSql.hashes(plan, false, null, null), n);
@@ -103,8 +103,8 @@ public final class DryRun {
         out.append("Owner: ").append(owner == null ? "none (no table has an owner column)" : owner).append('\n');
         for (TableEffect e : effects) {
             out.append(String.format(Locale.ROOT, "  %-24s %s %,d rows%s: would insert %,d, update %,d, delete %,d%s%n",
-                    e.table(), e.mode() == TableSpec.Mode.FULL ? "source" : e.mode().name().toLowerCase(Locale.ROOT) + ", source",
-                    e.sourceRows(), e.mode() == TableSpec.Mode.INCREMENTAL ? " past the mark" : "", e.inserts(),
+                    e.table(), e.mode().replacesWhole() ? "source" : e.mode().name().toLowerCase(Locale.ROOT) + ", source",
+                    e.sourceRows(), e.mode().isIncremental() ? " past the mark" : "", e.inserts(),
                     e.updates(), e.deletes(), e.kept() > 0 ? ", keep " + String.format(Locale.ROOT, "%,d", e.kept())
                             + " only in the target" : ""));
         }

@@ -70,7 +70,10 @@ public final class SyncRunner {
         this.progress = progress;
     }
 
-    /** The tables of every {@code sync-<table>} route made from the table-sync template, in load order. */
+    /**
+     * The tables of every {@code sync-<table>} route made from the table-sync template, in load order: each
+     * spec from the route's template parameters as Camel resolved them (the template's defaults included).
+     */
     public Map<String, TableSpec> tables() {
         Map<String, TableSpec> specs = new LinkedHashMap<>();
         for (RouteDefinition route : camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
@@ -78,25 +81,11 @@ public final class SyncRunner {
             if (p == null || !p.containsKey("table") || route.getRouteId() == null || !route.getRouteId().startsWith("sync-")) {
                 continue;
             }
-            String table = resolve(p.get("table"));
+            Map<String, String> values = new LinkedHashMap<>();
+            p.forEach((name, value) -> values.put(name, resolve(value)));
             try {
-                specs.put(table, new TableSpec(table, resolve(p.getOrDefault("key", "id")),
-                        resolve(p.getOrDefault("ownerColumn", "")), Integer.parseInt(resolve(p.get("batchSize"))),
-                        Boolean.parseBoolean(resolve(p.getOrDefault("strict", "false"))),
-                        TableSpec.Mode.of(resolve(p.getOrDefault("mode", "full"))),
-                        Boolean.parseBoolean(resolve(p.getOrDefault("deleteMissing", "false"))),
-                        resolve(p.getOrDefault("cursor", "")),
-                        Boolean.parseBoolean(resolve(p.getOrDefault("propagateDeletes", "false"))),
-                        TableSpec.Conflict.of(resolve(p.getOrDefault("conflict", "sourceWins"))),
-                        resolve(p.getOrDefault("newestColumn", "")), resolve(p.getOrDefault("naturalKey", "")),
-                        resolve(p.getOrDefault("newIds", "target")),
-                        TableSpec.Writer.of(resolve(p.getOrDefault("writer", "copy"))),
-                        Long.parseLong(resolve(p.getOrDefault("batchBytes", String.valueOf(8L << 20)))),
-                        resolve(p.getOrDefault("rules", "")), resolve(p.getOrDefault("where", "")),
-                        Long.parseLong(blankAs(resolve(p.getOrDefault("limit", "0")), "0")),
-                        Double.parseDouble(blankAs(resolve(p.getOrDefault("percent", "0")), "0")),
-                        Boolean.parseBoolean(resolve(p.getOrDefault("withParents", "false"))),
-                        TableSpec.maxDeadLetters(resolve(p.getOrDefault("maxDeadLetters", "")))));
+                TableSpec spec = TableSpec.of(values);
+                specs.put(spec.table(), spec);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("route " + route.getRouteId() + ": " + e.getMessage(), e);
             }
@@ -115,10 +104,6 @@ public final class SyncRunner {
             Redactor.registerSecret(secret);
         }
         return secret.trim();
-    }
-
-    private static String blankAs(String value, String otherwise) {
-        return value.isBlank() ? otherwise : value;
     }
 
     private String resolve(Object value) {

@@ -91,7 +91,7 @@ public final class TableSync {
             throws SQLException {
         requireTable(table);
         TablePlan plan = run.plan(table);
-        boolean incremental = plan.spec().mode() == TableSpec.Mode.INCREMENTAL;
+        boolean incremental = plan.spec().mode().isIncremental();
         String watermarkFrom = incremental ? Watermarks.get(target, table) : null;
         String fingerprint = plan.fingerprint(run.ownerId()) + (incremental ? "|since=" + watermarkFrom : "");
         Object afterKey = null;
@@ -118,7 +118,7 @@ public final class TableSync {
                 stagingId = UUID.randomUUID().toString();
                 s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
                 // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
-                boolean swapIn = swap && plan.spec().mode() == TableSpec.Mode.FULL
+                boolean swapIn = swap && plan.spec().mode().commitBySwapTable()
                         && TableSwap.obstacle(c, plan.targetTable()) == null;
                 s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : StagingSql.create(plan));
                 Checkpoints.start(c, table, run.id(), fingerprint, stagingId);
@@ -163,8 +163,8 @@ public final class TableSync {
         result.start(resumed, toRead);
         // a full table read whole in one COPY sums the source side of the verification as it reads (the
         // row hash computed in the same scan); otherwise it runs alongside (same snapshot, another connection)
-        result.summing = verify && plan.spec().mode() == TableSpec.Mode.FULL && plan.keyed() && !resume
-                && plan.spec().writer() == TableSpec.Writer.COPY;
+        result.summing = verify && plan.spec().mode().replacesWhole() && plan.keyed() && !resume
+                && plan.spec().writer().copiesText();
         result.summedRows = 0;
         result.summed = java.math.BigInteger.ZERO;
         result.sourceChecksum = null;
@@ -179,7 +179,7 @@ public final class TableSync {
         progress.tableStarted(result);
 
         Object body = null;
-        if (plan.spec().writer() == TableSpec.Writer.COPY) {
+        if (plan.spec().writer().copiesText()) {
             String owner = plan.spec().hasOwner() ? dev.ferry.db.Sql.literal(String.valueOf(run.ownerId())) : null;
             String after = resume ? String.valueOf(afterKey) : null;
             boolean skipUnchanged = TargetHashes.applies(plan);
@@ -322,8 +322,8 @@ public final class TableSync {
             DeadLetterStore.checkLimit(c, plan, stagingId,
                     run.result(table).read() + run.result(table).resumed(), false);
         }
-        if ((plan.spec().mode() == TableSpec.Mode.INCREMENTAL && plan.spec().propagateDeletes())
-                || (plan.spec().mode() == TableSpec.Mode.MERGE && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {
+        if ((plan.spec().mode().isIncremental() && plan.spec().propagateDeletes())
+                || (plan.spec().mode().isMerge() && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {
             long keys = KeySets.copy(source, target, plan);
             progress.note(table + ": " + keys + " source key(s) copied to find deletes");
         }

@@ -39,7 +39,7 @@ public final class Verifier {
     /** Compares one planned table, with the owner column taken as {@code ownerId}. */
     public Result compare(TablePlan plan, Object ownerId) throws SQLException {
         List<String> setAside = deadLetterKeys(plan);
-        if (plan.spec().mode() != TableSpec.Mode.FULL) {
+        if (plan.spec().mode().upsertsByKey()) {
             return compareRows(plan, ownerId, new java.util.HashSet<>(setAside));
         }
         Checksum actual;
@@ -97,7 +97,7 @@ public final class Verifier {
         if (n.targetOnly > 0) {
             detail.append(String.format(Locale.ROOT, deletes ? ", %d only in the target (%s would delete them)"
                     : ", %d only in the target (kept)", n.targetOnly,
-                    spec.mode() == TableSpec.Mode.MERGE ? "deleteMissing" : "propagateDeletes"));
+                    spec.mode().deleteOption()));
         }
         return new Result(plan.name(), equal, detail.toString());
     }

@@ -7,29 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** Route files against the template's parameters, without a database. */
 class RouteFileCheckTest {
 
-    /** The parameters routes/templates/table-sync.yaml declares, name to default. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> declared() throws Exception {
-        Object doc = new Load(LoadSettings.builder().build())
-                .loadFromString(Files.readString(Path.of("routes/templates/table-sync.yaml")));
-        Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) ((List<Object>) doc).get(0)).get("routeTemplate");
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Object p : (List<Object>) template.get("parameters")) {
-            Map<String, Object> parameter = (Map<String, Object>) p;
-            out.put((String) parameter.get("name"), (String) parameter.get("defaultValue"));
-        }
-        return out;
+    /** The parameters routes/templates/table-sync.camel.yaml declares, with their types and defaults. */
+    private static TableTemplate declared() throws Exception {
+        return TableTemplate.read(Path.of("routes/templates/table-sync.camel.yaml"));
     }
 
     private static String refusal(String parameters) throws Exception {
@@ -42,7 +29,7 @@ class RouteFileCheckTest {
                       - name: table
                         value: customer
                 """ + parameters);
-        Map<String, String> declared = declared();
+        TableTemplate declared = declared();
         RouteFileCheck.BadRouteFile e = assertThrows(RouteFileCheck.BadRouteFile.class,
                 () -> RouteFileCheck.check(dir, declared, v -> v.replaceAll("\\{\\{[^}]*}}", "100")));
         return e.getMessage();
@@ -86,7 +73,7 @@ class RouteFileCheckTest {
                       - name: table
                         value: book
                 """);
-        Map<String, String> declared = declared();
+        TableTemplate declared = declared();
         String message = assertThrows(RouteFileCheck.BadRouteFile.class, () -> RouteFileCheck.check(dir, declared,
                 v -> v.replace("{{ferry.batch-size}}", "0").replaceAll("\\{\\{[^}]*}}", "100"))).getMessage();
         assertTrue(message.endsWith("parameter 'batchSize' is '0': must be a whole number of at least 1 (its default, from the configuration)"),
@@ -96,12 +83,13 @@ class RouteFileCheckTest {
 
     @Test
     void should_accept_the_shipped_route_files_and_know_only_declared_parameters() throws Exception {
-        Map<String, String> declared = declared();
+        TableTemplate declared = declared();
         for (String shipped : List.of("routes/tables", "routes/demo")) {
             RouteFileCheck.check(Path.of(shipped), declared, v -> v.replaceAll("\\{\\{[^}]*}}", "100"));
         }
-        for (String typed : RouteFileCheck.typedNames()) {
-            assertTrue(declared.containsKey(typed), typed + " is typed here but not declared by the template");
+        for (TableTemplate.Parameter p : declared.parameters().values()) {
+            assertTrue(List.of("string", "boolean", "integer", "number").contains(p.type()), p + ": no known type");
+            assertTrue(p.example() != null, p.name() + " has no example");
         }
     }
 

@@ -138,7 +138,7 @@ public final class Plans {
         }
     }
 
-    /** A route file's parameters: the defaults of {@link TableSpec}'s short constructor, but those set. */
+    /** A route file's parameters: the template's defaults, but those set. */
     public static final class Spec {
         final String table;
         final String key;
@@ -159,7 +159,16 @@ public final class Plans {
         }
 
         TableSpec build() {
-            TableSpec d = new TableSpec(table, key, owner, 1000);
+            // the template's defaults (routes/templates/table-sync.camel.yaml), with the configuration's numbers
+            TableSpec d;
+            try {
+                d = TableSpec.of(dev.ferry.plan.TableTemplate.of(java.nio.file.Path.of("")).values(
+                        java.util.Map.of("table", table, "key", key, "ownerColumn", owner, "batchSize", "1000"),
+                        v -> v.replace("{{ferry.batch-bytes}}", String.valueOf(8L << 20))
+                                .replace("{{ferry.fetch-size}}", "1000").replace("{{ferry.max-rows-per-second}}", "0")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return new TableSpec(table, key, owner, d.batchSize(), d.strict(), mode, deleteMissing, cursor,
                     propagateDeletes, conflict, newestColumn, d.naturalKey(), d.newIds(), d.writer(), d.batchBytes(), rules,
                     where, limit, d.percent(), d.withParents(), d.maxDeadLetters());
