@@ -6,26 +6,11 @@ import dev.ferry.db.ConnectionUrl;
 import dev.ferry.read.SnapshotDataSource;
 import dev.ferry.db.TransactionPolicy;
 import dev.ferry.log.Redactor;
-import dev.ferry.ops.ClusteredQuartz;
-import dev.ferry.ops.FerryMetrics;
-import dev.ferry.ops.HttpEndpoints;
-import dev.ferry.ops.PrometheusConventions;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.state.Progress;
 import dev.ferry.stage.RowIsolator;
 import dev.ferry.stage.TableSync;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
-import org.apache.camel.component.quartz.QuartzComponent;
 
 /** Ferry's beans: the two connection pools, the run's snapshot view of the source, the staging transaction. */
 public class FerryConfiguration implements CamelConfiguration {
@@ -50,10 +35,11 @@ public class FerryConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Binds Ferry's beans, each created once: the two pools; the source as every reader of a run sees
-     * it (inside the run's one exported snapshot); metrics; the table route's steps; the dead-letter
-     * channel's isolator; the HTTP endpoints; one transaction for a staging batch and its checkpoint
-     * (a new one for each batch and each retry).
+     * Binds the pipeline's beans, each created once: the two pools; the source as every reader of a run sees
+     * it (inside the run's one exported snapshot); the table route's steps; the dead-letter channel's
+     * isolator; one transaction for a staging batch and its checkpoint (a new one for each batch and each
+     * retry). The service's beans (meters, alerts, HTTP, the clustered schedule) are ops' own
+     * configuration's, which Camel Main applies after this one (camel.main.configuration-classes).
      */
     @Override
     public void configure(CamelContext camelContext) {
@@ -63,39 +49,11 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("target", target);
         SnapshotDataSource snapshot = new SnapshotDataSource(source);
         camelContext.getRegistry().bind("snapshotSource", snapshot);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        camelContext.getRegistry().bind("metricsRegistry", registry);
-        // JVM and process meters, and Camel's per-route meters (exchanges, failures, durations), beside
-        // Ferry's own; label names as Prometheus wants them
-        registry.config().meterFilter(new PrometheusConventions());
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
-        MicrometerRoutePolicyFactory routeMeters = new MicrometerRoutePolicyFactory();
-        routeMeters.setMeterRegistry(registry);
-        routeMeters.setSkipCamelInfo(true);
-        camelContext.addRoutePolicyFactory(routeMeters);
-        FerryMetrics metrics = new FerryMetrics(registry);
-        camelContext.getRegistry().bind("ferryMetrics", metrics);
-        camelContext.getRegistry().bind("ferryAlerts", dev.ferry.ops.Alerts.listener(camelContext));
-        camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), metrics,
+        camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), new CountedBy(camelContext),
                 Boolean.parseBoolean(property(camelContext, "ferry.verify")),
                 Boolean.parseBoolean(property(camelContext, "ferry.swap-tables"))));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("copyWriter", new dev.ferry.stage.CopyWriter(target));
-        camelContext.getRegistry().bind("ferryHttp", new HttpEndpoints(registry, source, target));
-        if (Boolean.parseBoolean(camelContext.resolvePropertyPlaceholders("{{ferry.cluster}}"))) {
-            try {
-                camelContext.getComponent("quartz", QuartzComponent.class).setSchedulerFactory(ClusteredQuartz.factory(target));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot set up the clustered schedule in the target database: "
-                        + e.getMessage(), e);
-            }
-        }
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));
     }
 

@@ -65,7 +65,7 @@ class RouteFilesValidTest {
     @Test
     void should_name_every_ferry_route_file_camel_yaml() throws Exception {
         List<Path> files = ferryRouteFiles();
-        assertEquals(6, files.size(), files.toString());
+        assertEquals(8, files.size(), files.toString());
         for (Path f : files) {
             assertTrue(f.getFileName().toString().endsWith(".camel.yaml"), f + " is not named *.camel.yaml");
         }
@@ -82,6 +82,8 @@ class RouteFilesValidTest {
     @Test
     void should_load_every_ferry_route_file_through_camels_yaml_loader() throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            // the files' beans read Ferry's configuration (a redelivery policy's delays)
+            camel.getPropertiesComponent().setLocation("file:config/application.properties");
             for (Path f : ferryRouteFiles()) {
                 PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(f.getFileName().toString(),
                         Files.readString(f)));
