@@ -96,6 +96,11 @@ public final class Jdbc {
         }
     }
 
+    /** The parameters of a statement with one optional parameter: none when {@code value} is null. */
+    public static Object[] ifPresent(Object value) {
+        return value != null ? new Object[] {value} : new Object[0];
+    }
+
     /** A statement with its parameters bound; the caller closes it. */
     public static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);

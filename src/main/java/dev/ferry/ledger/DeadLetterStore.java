@@ -124,7 +124,7 @@ public final class DeadLetterStore {
         String sql = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at FROM ferry.dead_letter"
                 + (runId != null ? " WHERE run_id = ?" : "") + " ORDER BY id";
         return Jdbc.with(target, c -> Jdbc.list(c, sql, rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7)), byRun(runId)));
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7)), Jdbc.ifPresent(runId)));
     }
 
     /**
@@ -196,12 +196,7 @@ public final class DeadLetterStore {
             return 0;
         }
         return Jdbc.with(target, c -> Jdbc.update(c, "DELETE FROM ferry.dead_letter"
-                + (runId != null ? " WHERE run_id = ?" : ""), byRun(runId)));
-    }
-
-    /** The parameters of a statement on one run's rows, or on all when {@code runId} is null. */
-    private static Object[] byRun(String runId) {
-        return runId != null ? new Object[] {runId} : new Object[0];
+                + (runId != null ? " WHERE run_id = ?" : ""), Jdbc.ifPresent(runId)));
     }
 
     private boolean exists() throws SQLException {
