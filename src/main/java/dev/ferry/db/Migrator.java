@@ -24,25 +24,18 @@ import java.util.stream.Stream;
  * each applied once, in version order, in its own transaction with its row in {@code <schema>.schema_version}.
  * Scripts are written to be idempotent, so that a schema made before versions were recorded upgrades
  * from version 0. A session advisory lock keeps two processes starting at once from racing.
+ *
+ * @param dir    the classpath folder of the scripts
+ * @param schema the schema they make, which holds the version table
+ * @param lock   the name of the advisory lock (its hashtext) taken while scripts are applied
  */
-public final class Migrator {
+public record Migrator(String dir, String schema, String lock) {
 
     /** One script: its version, what it does (from its name) and its classpath resource. */
     public record Migration(int version, String description, String resource) {
     }
 
     private static final Pattern NAME = Pattern.compile("V([0-9]{1,9})__(\\w+)\\.sql");
-
-    private final String dir;
-    private final String schema;
-    private final String lock;
-
-    /** Scripts in this classpath folder, for this schema; {@code lock} names the advisory lock (hashtext). */
-    public Migrator(String dir, String schema, String lock) {
-        this.dir = dir;
-        this.schema = schema;
-        this.lock = lock;
-    }
 
     /**
      * Applies the scripts newer than the schema's recorded version, on {@code c} (autocommit, as the pool
