@@ -14,7 +14,9 @@ import javax.sql.DataSource;
 /**
  * Parameterised statements on a connection the caller holds, so they run in the caller's transaction and
  * autocommit setting; nothing here commits, rolls back or closes that connection. Parameters bind by
- * position: null as a string would ({@code setString(i, null)}), anything else through {@code setObject}.
+ * position through {@code setObject}: a String as {@code setString}, a Long as {@code setLong}, and so on; a
+ * null untyped, its type taken from where it stands (as {@code setString(i, null)} binds with the pools'
+ * {@code stringtype=unspecified}), so a bare {@code ? IS NULL} needs a cast.
  */
 public final class Jdbc {
 
@@ -115,11 +117,7 @@ public final class Jdbc {
 
     private static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
-            if (params[i] == null) {
-                ps.setString(i + 1, null);
-            } else {
-                ps.setObject(i + 1, params[i]);
-            }
+            ps.setObject(i + 1, params[i]);
         }
     }
 }

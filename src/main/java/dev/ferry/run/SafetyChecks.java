@@ -33,6 +33,7 @@ public final class SafetyChecks {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PROBE_LOCKS = SqlResource.get("sql/run/probe_locks.sql");
     private static final String WRITE_PRIVILEGES = SqlResource.get("sql/run/write_privileges.sql");
+    private static final String PRODUCTION_SETTINGS = SqlResource.get("sql/run/production_settings.sql");
 
     private static final String GRANT_HINT = "or grant both logins EXECUTE ON FUNCTION pg_control_system(); "
             + "or point FERRY_TARGET_URL at the development database";
@@ -217,13 +218,7 @@ public final class SafetyChecks {
                     marks.add("the connection's ferry.role");
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT s.setdatabase <> 0, s.setrole <> 0, "
-                    + "coalesce(r.rolname, s.setrole::text), u.setting "
-                    + "FROM pg_db_role_setting s CROSS JOIN LATERAL unnest(s.setconfig) AS u(setting) "
-                    + "LEFT JOIN pg_roles r ON r.oid = s.setrole "
-                    + "WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                    + "OR (s.setdatabase = 0 AND (s.setrole = 0 "
-                    + "OR s.setrole = (SELECT oid FROM pg_roles WHERE rolname = session_user)))")) {
+            try (ResultSet rs = s.executeQuery(PRODUCTION_SETTINGS)) {
                 while (rs.next()) {
                     if (isProductionSetting(rs.getString(4))) {
                         boolean inDatabase = rs.getBoolean(1);
