@@ -1,9 +1,9 @@
 package dev.ferry.cli;
 
+import dev.ferry.db.Jdbc;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -30,19 +30,15 @@ public final class ConflictsCommand implements Callable<Integer> {
         try (FerryApp app = FerryApp.start(null, Map.of()); Connection c = app.target().getConnection()) {
             int n = 0;
             System.out.printf("%-20s  %-16s  %-36s  %-20s  %s%n", "table", "key", "run", "when", "columns that differ");
-            try (PreparedStatement ps = c.prepareStatement("SELECT table_name, row_key, run_id, "
-                    + "to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), (SELECT string_agg(key, ', ' ORDER BY key) FROM "
-                    + "jsonb_each(source_row) e WHERE e.value IS DISTINCT FROM target_row -> e.key) FROM ferry.conflict "
-                    + "WHERE CAST(? AS text) IS NULL OR table_name = ? ORDER BY table_name, row_key")) {
-                ps.setString(1, table);
-                ps.setString(2, table);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        n++;
-                        System.out.printf("%-20s  %-16s  %-36s  %-20s  %s%n", rs.getString(1), rs.getString(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5));
-                    }
-                }
+            try {
+                List<String> lines = Jdbc.list(c, "SELECT table_name, row_key, run_id, "
+                        + "to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), (SELECT string_agg(key, ', ' ORDER BY key) FROM "
+                        + "jsonb_each(source_row) e WHERE e.value IS DISTINCT FROM target_row -> e.key) FROM ferry.conflict "
+                        + "WHERE CAST(? AS text) IS NULL OR table_name = ? ORDER BY table_name, row_key",
+                        rs -> String.format("%-20s  %-16s  %-36s  %-20s  %s%n", rs.getString(1), rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5)), table, table);
+                lines.forEach(System.out::print);
+                n = lines.size();
             } catch (SQLException e) {
                 if (!"42P01".equals(e.getSQLState())) {
                     throw e;

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.db.Jdbc;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -118,12 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static Object ownerId(Connection dev) throws SQLException {
-        try (var ps = dev.prepareStatement("SELECT id FROM users WHERE email = ?")) {
-            ps.setString(1, OWNER);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1);
-            }
-        }
+        return Jdbc.one(dev, "SELECT id FROM users WHERE email = ?", rs -> rs.getObject(1), OWNER).orElseThrow(
+                () -> new SQLException("the demo's development database has no user " + OWNER));
     }
 }

@@ -1,10 +1,9 @@
 package dev.ferry.cli;
 
+import dev.ferry.db.Jdbc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,13 +132,10 @@ public final class ScaffoldCommand implements Callable<Integer> {
     /** Every table of the chosen schemas (default: all but PostgreSQL's own), each kept or with the reason it is not. */
     private List<Found> all(Connection c) throws SQLException {
         List<String> chosen = schemas.stream().map(String::trim).toList();
-        try (PreparedStatement ps = c.prepareStatement(TABLES + "AND (cardinality(?::text[]) = 0 OR n.nspname = ANY (?::text[])) "
-                + "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' ORDER BY n.nspname, c.relname")) {
-            java.sql.Array array = c.createArrayOf("text", chosen.toArray());
-            ps.setArray(1, array);
-            ps.setArray(2, array);
-            return found(ps, !chosen.isEmpty());
-        }
+        java.sql.Array array = c.createArrayOf("text", chosen.toArray());
+        return Jdbc.list(c, TABLES + "AND (cardinality(?::text[]) = 0 OR n.nspname = ANY (?::text[])) "
+                + "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' ORDER BY n.nspname, c.relname",
+                found(!chosen.isEmpty()), array, array);
     }
 
     /** The tables --tables names (through --schema when one is given and a name has none); null when one is unknown. */
@@ -155,10 +151,7 @@ public final class ScaffoldCommand implements Callable<Integer> {
             }
             int before = out.size();
             for (String candidate : candidates) {
-                try (PreparedStatement ps = c.prepareStatement(TABLES + "AND c.oid = to_regclass(?)")) {
-                    ps.setString(1, candidate);
-                    out.addAll(found(ps, true));
-                }
+                out.addAll(Jdbc.list(c, TABLES + "AND c.oid = to_regclass(?)", found(true), candidate));
             }
             if (out.size() == before) {
                 System.err.println("no table " + name.trim() + " in the source" + (qualified || schemas.isEmpty() ? ""
@@ -170,29 +163,20 @@ public final class ScaffoldCommand implements Callable<Integer> {
         return out;
     }
 
-    private static List<Found> found(PreparedStatement ps, boolean schemasChosen) throws SQLException {
-        List<Found> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String schema = rs.getString(1);
-                String label = schema.equals("public") ? rs.getString(4) : rs.getString(3) + "." + rs.getString(4);
-                String skipped = rs.getBoolean(5) ? "partition"
-                        : rs.getString(6) != null ? "belongs to extension " + rs.getString(6)
-                        : FERRY_SCHEMAS.contains(schema) && !schemasChosen ? "Ferry's own schema; --schema " + schema + " takes it"
-                        : null;
-                out.add(new Found(schema, rs.getString(2), label, skipped));
-            }
-        }
-        return out;
+    private static Jdbc.Row<Found> found(boolean schemasChosen) {
+        return rs -> {
+            String schema = rs.getString(1);
+            String label = schema.equals("public") ? rs.getString(4) : rs.getString(3) + "." + rs.getString(4);
+            String skipped = rs.getBoolean(5) ? "partition"
+                    : rs.getString(6) != null ? "belongs to extension " + rs.getString(6)
+                    : FERRY_SCHEMAS.contains(schema) && !schemasChosen ? "Ferry's own schema; --schema " + schema + " takes it"
+                    : null;
+            return new Found(schema, rs.getString(2), label, skipped);
+        };
     }
 
     private static boolean exists(Connection c, String sql, String parameter) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, parameter);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Jdbc.one(c, sql, rs -> Boolean.TRUE, parameter).isPresent();
     }
 
     /** The tables the route files already in {@code folder} name (their 'table' parameter), each with its file. */

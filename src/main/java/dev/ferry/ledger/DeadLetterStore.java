@@ -1,16 +1,14 @@
 package dev.ferry.ledger;
 
+import dev.ferry.db.Jdbc;
 import dev.ferry.db.SqlErrors;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.TableSpec;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -43,24 +41,13 @@ public final class DeadLetterStore {
     }
 
     public static void add(Connection c, String runId, String table, String stagingId, List<Rejected> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, "
-                + "row_key, row_data, sql_state, message) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)")) {
-            for (Rejected r : rows) {
-                Object key = r.row().get(TablePlan.KEY_FIELD);
-                ps.setString(1, runId);
-                ps.setString(2, table);
-                ps.setString(3, stagingId);
-                ps.setString(4, key == null ? null : String.valueOf(key));
-                ps.setString(5, RowJson.of(r.row()));
-                ps.setString(6, SqlErrors.sqlState(r.error()));
-                ps.setString(7, SqlErrors.withoutValues(SqlErrors.message(r.error())));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Jdbc.batch(c, "INSERT INTO ferry.dead_letter (run_id, table_name, staging_id, row_key, row_data, sql_state, "
+                + "message) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)", rows, r -> {
+                    Object key = r.row().get(TablePlan.KEY_FIELD);
+                    return new Object[] {runId, table, stagingId, key == null ? null : String.valueOf(key),
+                        RowJson.of(r.row()), SqlErrors.sqlState(r.error()),
+                        SqlErrors.withoutValues(SqlErrors.message(r.error()))};
+                });
     }
 
     /**
@@ -75,20 +62,13 @@ public final class DeadLetterStore {
         if (limit < 0) {
             return;
         }
-        long count = 0;
-        String reason = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT sum(count(*)) OVER (), sql_state || ' ' || message "
-                + "FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? GROUP BY sql_state, message "
-                + "ORDER BY count(*) DESC, 2 LIMIT 1")) {
-            ps.setString(1, plan.name());
-            ps.setString(2, stagingId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    count = rs.getLong(1);
-                    reason = rs.getString(2);
-                }
-            }
+        record Most(long count, String reason) {
         }
+        Most most = Jdbc.one(c, "SELECT sum(count(*)) OVER (), sql_state || ' ' || message FROM ferry.dead_letter "
+                + "WHERE table_name = ? AND staging_id = ? GROUP BY sql_state, message ORDER BY count(*) DESC, 2 LIMIT 1",
+                rs -> new Most(rs.getLong(1), rs.getString(2)), plan.name(), stagingId).orElse(new Most(0, null));
+        long count = most.count();
+        String reason = most.reason();
         if (count > limit) {
             String why = plan.spec().maxDeadLetters() != null ? String.valueOf(limit) : limit + ": the default, the lesser "
                     + "of 1,000 and 10% of the " + rowsRead + " rows read, at least 10";
@@ -116,30 +96,17 @@ public final class DeadLetterStore {
             return 0; // no staging generation to tell the current dead letters from the earlier ones
         }
         String others = "FROM ferry.dead_letter d WHERE d.table_name = ? AND d.staging_id IS DISTINCT FROM ?";
-        try (PreparedStatement any = c.prepareStatement("SELECT EXISTS (SELECT 1 " + others + ")")) {
-            any.setString(1, plan.name());
-            any.setString(2, stagingId);
-            try (ResultSet rs = any.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return 0; // most nights: nothing to look for in staging
-                }
-            }
+        if (!Jdbc.one(c, "SELECT EXISTS (SELECT 1 " + others + ")", rs -> rs.getBoolean(1), plan.name(), stagingId)
+                .orElseThrow()) {
+            return 0; // most nights: nothing to look for in staging
         }
-        String sql = "DELETE " + others;
-        if (plan.spec().mode().upsertsByKey()) {
-            sql += " AND d.row_key IS NOT NULL AND (EXISTS (SELECT 1 FROM " + plan.stagingTable() + " s WHERE "
-                    + plan.keyText("s") + " = d.row_key) OR EXISTS (SELECT 1 FROM ferry.dead_letter n WHERE "
-                    + "n.table_name = d.table_name AND n.staging_id = ? AND n.row_key = d.row_key))";
+        if (!plan.spec().mode().upsertsByKey()) {
+            return Jdbc.update(c, "DELETE " + others, plan.name(), stagingId);
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, plan.name());
-            ps.setString(2, stagingId);
-            if (plan.spec().mode().upsertsByKey()) {
-                ps.setString(3, stagingId);
-            }
-            return ps.executeUpdate();
-        }
+        return Jdbc.update(c, "DELETE " + others + " AND d.row_key IS NOT NULL AND (EXISTS (SELECT 1 FROM "
+                + plan.stagingTable() + " s WHERE " + plan.keyText("s") + " = d.row_key) OR EXISTS (SELECT 1 FROM "
+                + "ferry.dead_letter n WHERE n.table_name = d.table_name AND n.staging_id = ? AND n.row_key = d.row_key))",
+                plan.name(), stagingId, stagingId);
     }
 
     /** A table's dead letters passed its maxDeadLetters: it fails instead of being applied. */
@@ -156,19 +123,8 @@ public final class DeadLetterStore {
         }
         String sql = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at FROM ferry.dead_letter"
                 + (runId != null ? " WHERE run_id = ?" : "") + " ORDER BY id";
-        List<Entry> out = new ArrayList<>();
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (runId != null) {
-                ps.setString(1, runId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getTimestamp(7)));
-                }
-            }
-        }
-        return out;
+        return Jdbc.with(target, c -> Jdbc.list(c, sql, rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7)), Jdbc.ifPresent(runId)));
     }
 
     /**
@@ -190,23 +146,15 @@ public final class DeadLetterStore {
                         throw new SQLException("table " + e.table() + " does not exist in the target", "42P01");
                     }
                     insert(c, table, e.id());
-                    try (PreparedStatement del = c.prepareStatement("DELETE FROM ferry.dead_letter WHERE id = ?")) {
-                        del.setLong(1, e.id());
-                        del.executeUpdate();
-                    }
+                    Jdbc.update(c, "DELETE FROM ferry.dead_letter WHERE id = ?", e.id());
                     landed++;
                 } catch (SQLException failure) {
                     c.rollback(sp);
                     if (SqlErrors.isTransient(failure)) {
                         throw failure;
                     }
-                    try (PreparedStatement upd = c.prepareStatement(
-                            "UPDATE ferry.dead_letter SET sql_state = ?, message = ? WHERE id = ?")) {
-                        upd.setString(1, SqlErrors.sqlState(failure));
-                        upd.setString(2, SqlErrors.withoutValues(SqlErrors.message(failure)));
-                        upd.setLong(3, e.id());
-                        upd.executeUpdate();
-                    }
+                    Jdbc.update(c, "UPDATE ferry.dead_letter SET sql_state = ?, message = ? WHERE id = ?",
+                            SqlErrors.sqlState(failure), SqlErrors.withoutValues(SqlErrors.message(failure)), e.id());
                     remaining++;
                 }
                 c.commit();
@@ -234,10 +182,7 @@ public final class DeadLetterStore {
         }).collect(java.util.stream.Collectors.joining(", "));
         String sql = "INSERT INTO " + name + " (" + list + ")" + (identity ? " OVERRIDING SYSTEM VALUE" : "")
                 + " SELECT " + values + " FROM ferry.dead_letter d WHERE d.id = ?" + conflict;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        }
+        Jdbc.update(c, sql, id);
         try (Statement s = c.createStatement()) {
             for (TableInfo.SequenceUse use : table.sequences()) {
                 s.execute(TablePlan.advanceSequenceSql(use, name));
@@ -250,20 +195,12 @@ public final class DeadLetterStore {
         if (!exists()) {
             return 0;
         }
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM ferry.dead_letter" + (runId != null ? " WHERE run_id = ?" : ""))) {
-            if (runId != null) {
-                ps.setString(1, runId);
-            }
-            return ps.executeUpdate();
-        }
+        return Jdbc.with(target, c -> Jdbc.update(c, "DELETE FROM ferry.dead_letter"
+                + (runId != null ? " WHERE run_id = ?" : ""), Jdbc.ifPresent(runId)));
     }
 
     private boolean exists() throws SQLException {
-        try (Connection c = target.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('ferry.dead_letter') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return Jdbc.with(target, c -> Jdbc.one(c, "SELECT to_regclass('ferry.dead_letter') IS NOT NULL",
+                rs -> rs.getBoolean(1)).orElseThrow());
     }
 }

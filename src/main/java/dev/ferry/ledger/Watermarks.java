@@ -1,8 +1,7 @@
 package dev.ferry.ledger;
 
+import dev.ferry.db.Jdbc;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
@@ -15,13 +14,8 @@ public final class Watermarks {
 
     /** The table's high-water mark as text, or null when no incremental run of it succeeded yet. */
     public static String get(DataSource target, String table) throws SQLException {
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT value FROM ferry.watermark WHERE table_name = ?")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return Jdbc.with(target, c -> Jdbc.one(c, "SELECT value FROM ferry.watermark WHERE table_name = ?",
+                rs -> rs.getString(1), table).orElse(null));
     }
 
     /** Moves the mark, inside the apply transaction that wrote the rows up to it. */
@@ -29,13 +23,8 @@ public final class Watermarks {
         if (value == null) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry.watermark (table_name, value, run_id, updated_at) "
-                + "VALUES (?, ?, ?, now()) ON CONFLICT (table_name) DO UPDATE SET value = EXCLUDED.value, "
-                + "run_id = EXCLUDED.run_id, updated_at = now()")) {
-            ps.setString(1, table);
-            ps.setString(2, value);
-            ps.setString(3, runId);
-            ps.executeUpdate();
-        }
+        Jdbc.update(c, "INSERT INTO ferry.watermark (table_name, value, run_id, updated_at) VALUES (?, ?, ?, now()) "
+                + "ON CONFLICT (table_name) DO UPDATE SET value = EXCLUDED.value, run_id = EXCLUDED.run_id, "
+                + "updated_at = now()", table, value, runId);
     }
 }

@@ -1,8 +1,6 @@
 package dev.ferry.plan;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,9 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.ferry.db.Jdbc;
 import dev.ferry.db.Sql;
+import dev.ferry.db.SqlResource;
 import dev.ferry.schema.TableInfo;
 
 /**
@@ -26,6 +26,8 @@ public final class Hazards {
             super(message);
         }
     }
+
+    private static final String REFERENCES_FROM_OUTSIDE = SqlResource.get("sql/plan/references_from_outside.sql");
 
     private Hazards() {
     }
@@ -53,31 +55,26 @@ public final class Hazards {
                 + Sql.ident(idColumn) + "::text = ?" + (plan.filter() != null ? " AND (" + plan.filter() + ")" : "");
         String mode = spec.mode() + " mode" + (spec.mode().replacesWhole() ? "" : spec.deleteMissing() ? " with deleteMissing"
                 : spec.propagateDeletes() ? " with propagateDeletes" : " with conflict sourceWins");
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, String.valueOf(owner.id()));
-            try (ResultSet rs = ps.executeQuery()) {
-                String who = "the owner " + owner.email() + " (" + plan.name() + "." + idColumn + " " + owner.id() + ")";
-                if (!rs.next()) {
-                    return deletes ? Optional.of(plan.name() + ": the run would delete " + who + " from development, "
-                            + "which production has not" + (plan.filter() != null ? " among the rows read" : "") + ", and "
-                            + "every owned row would point nowhere (" + plan.name() + " is synced in " + mode + "): choose "
-                            + "an owner production also has, or leave " + plan.name() + " out of the run (--tables)")
-                            : Optional.empty();
-                }
-                String theirs = rs.getString(1);
-                if (replaces && (theirs == null || !theirs.equalsIgnoreCase(owner.email()))) {
-                    return Optional.of(plan.name() + ": the run would replace " + who + " with production's row of that "
-                            + "id, another user (its " + emailColumn + " differs), so every owned row would belong to "
-                            + "them (" + plan.name() + " is synced in " + mode + "): choose an owner production also has, "
-                            + "match users by naturalKey: " + emailColumn + ", or leave " + plan.name() + " out of the run");
-                }
-                return Optional.empty();
-            } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-            }
+        record Theirs(String email) {
         }
+        Optional<Theirs> row = Jdbc.read(source, c -> Jdbc.one(c, sql, rs -> new Theirs(rs.getString(1)),
+                String.valueOf(owner.id())));
+        String who = "the owner " + owner.email() + " (" + plan.name() + "." + idColumn + " " + owner.id() + ")";
+        if (row.isEmpty()) {
+            return deletes ? Optional.of(plan.name() + ": the run would delete " + who + " from development, "
+                    + "which production has not" + (plan.filter() != null ? " among the rows read" : "") + ", and "
+                    + "every owned row would point nowhere (" + plan.name() + " is synced in " + mode + "): choose "
+                    + "an owner production also has, or leave " + plan.name() + " out of the run (--tables)")
+                    : Optional.empty();
+        }
+        String theirs = row.get().email();
+        if (replaces && (theirs == null || !theirs.equalsIgnoreCase(owner.email()))) {
+            return Optional.of(plan.name() + ": the run would replace " + who + " with production's row of that "
+                    + "id, another user (its " + emailColumn + " differs), so every owned row would belong to "
+                    + "them (" + plan.name() + " is synced in " + mode + "): choose an owner production also has, "
+                    + "match users by naturalKey: " + emailColumn + ", or leave " + plan.name() + " out of the run");
+        }
+        return Optional.empty();
     }
 
     /** Distinct references read from a development table at most; past it the check says it cannot tell. */
@@ -137,50 +134,24 @@ public final class Hazards {
      */
     private static List<Reference> referencesFromOutside(Connection t, List<TablePlan> deleting, List<TablePlan> plans)
             throws SQLException {
-        List<Reference> out = new ArrayList<>();
-        try (PreparedStatement ps = t.prepareStatement("SELECT p.n, c.conrelid::regclass::text, c.conname, a.attname, "
-                + "pa.attname FROM unnest(?::text[]) WITH ORDINALITY p(name, n) JOIN pg_constraint c ON c.confrelid = "
-                + "p.name::regclass JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-                + "JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1] "
-                + "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.conparentid = 0 "
-                + "AND c.conrelid <> ALL (SELECT r::regclass::oid FROM unnest(?::text[]) r) ORDER BY 1, 2, 3")) {
-            ps.setArray(1, t.createArrayOf("text", deleting.stream().map(p -> p.target().qualifiedName()).toArray()));
-            ps.setArray(2, t.createArrayOf("text", plans.stream().map(p -> p.target().qualifiedName()).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Reference(deleting.get(rs.getInt(1) - 1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
-        return out;
+        return Jdbc.list(t, REFERENCES_FROM_OUTSIDE, rs -> new Reference(deleting.get(rs.getInt(1) - 1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5)),
+                t.createArrayOf("text", deleting.stream().map(p -> p.target().qualifiedName()).toArray()),
+                t.createArrayOf("text", plans.stream().map(p -> p.target().qualifiedName()).toArray()));
     }
 
     private static List<String> distinctReferences(Connection t, Reference ref) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = t.prepareStatement("SELECT DISTINCT " + Sql.ident(ref.column()) + "::text FROM "
-                + ref.childName() + " WHERE " + Sql.ident(ref.column()) + " IS NOT NULL LIMIT " + (MAX_REFERENCES + 1));
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                keys.add(rs.getString(1));
-            }
-        }
-        return keys;
+        return Jdbc.list(t, "SELECT DISTINCT " + Sql.ident(ref.column()) + "::text FROM " + ref.childName() + " WHERE "
+                + Sql.ident(ref.column()) + " IS NOT NULL LIMIT " + (MAX_REFERENCES + 1), rs -> rs.getString(1));
     }
 
     /** How many of these keys production does not give, with the first of them; null when it gives them all. */
     private static String missing(Connection s, TablePlan plan, String parentColumn, List<String> keys) throws SQLException {
-        try (PreparedStatement ps = s.prepareStatement("SELECT count(*), min(ferry_ref_key) FROM unnest(?::text[]) "
-                + "ferry_ref_key WHERE NOT EXISTS (SELECT 1 FROM " + plan.sourceRows() + " s WHERE s." + Sql.ident(parentColumn)
-                + "::text = ferry_ref_key"
-                + (plan.filter() != null ? " AND (" + plan.filter() + ")" : "") + ")")) {
-            ps.setArray(1, s.createArrayOf("text", keys.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) == 0 ? null : rs.getLong(1) + " key(s), " + parentColumn + " " + rs.getString(2)
-                        + (rs.getLong(1) > 1 ? " among them" : "");
-            }
-        }
+        return Jdbc.one(s, "SELECT count(*), min(ferry_ref_key) FROM unnest(?::text[]) ferry_ref_key WHERE NOT EXISTS "
+                + "(SELECT 1 FROM " + plan.sourceRows() + " s WHERE s." + Sql.ident(parentColumn) + "::text = ferry_ref_key"
+                + (plan.filter() != null ? " AND (" + plan.filter() + ")" : "") + ")",
+                rs -> rs.getLong(1) == 0 ? null : rs.getLong(1) + " key(s), " + parentColumn + " " + rs.getString(2)
+                        + (rs.getLong(1) > 1 ? " among them" : ""), s.createArrayOf("text", keys.toArray())).orElse(null);
     }
 
     /** Refuses when any hazard was found: one line each, once. */

@@ -1,10 +1,7 @@
 package dev.ferry.plan;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.ferry.db.Jdbc;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -98,17 +95,7 @@ public final class OwnerResolver {
     private List<User> query(String tail, String value) throws SQLException {
         String sql = "SELECT " + Sql.ident(idColumn) + ", " + Sql.ident(emailColumn) + ", "
                 + (hasName ? Sql.ident("name") : "NULL") + " FROM " + table + " " + tail;
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (value != null) {
-                ps.setString(1, value);
-            }
-            List<User> users = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    users.add(new User(rs.getObject(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-            return users;
-        }
+        return Jdbc.with(target, c -> Jdbc.list(c, sql, rs -> new User(rs.getObject(1), rs.getString(2), rs.getString(3)),
+                Jdbc.ifPresent(value)));
     }
 }

@@ -1,10 +1,10 @@
 package dev.ferry.plan;
 
+import dev.ferry.db.Jdbc;
 import dev.ferry.db.SqlErrors;
 import dev.ferry.rules.Rules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +68,7 @@ public final class UserSqlCheck {
             }
             try {
                 // opens the source's read-only transaction: the fragments are parsed inside it
-                try (PreparedStatement open = c.prepareStatement("SELECT current_setting('transaction_read_only')");
-                     ResultSet rs = open.executeQuery()) {
-                    rs.next();
-                }
+                Jdbc.one(c, "SELECT current_setting('transaction_read_only')", rs -> rs.getString(1));
                 for (Fragment f : fragments) {
                     try (PreparedStatement ps = c.prepareStatement(f.check())) {
                         ps.getMetaData(); // Parse and Describe only: the fragment is never executed

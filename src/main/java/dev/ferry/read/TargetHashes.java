@@ -1,5 +1,6 @@
 package dev.ferry.read;
 
+import dev.ferry.db.Jdbc;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.TableSpec;
 import java.sql.Connection;
@@ -126,14 +127,10 @@ public final class TargetHashes implements AutoCloseable {
             try (java.sql.Statement s = c.createStatement()) {
                 s.execute(KEY_ORDER);
             }
-            PreparedStatement ps = c.prepareStatement(ReadSql.targetHashes(plan, afterKey != null));
+            // the key's text once per key column (a composite key is compared column by column)
+            PreparedStatement ps = Jdbc.prepare(c, ReadSql.targetHashes(plan, afterKey != null), afterKey == null ? new Object[0]
+                    : java.util.Collections.nCopies(plan.spec().keyColumns().size(), afterKey).toArray());
             ps.setFetchSize(10_000);
-            if (afterKey != null) {
-                int uses = plan.spec().keyColumns().size();
-                for (int i = 1; i <= uses; i++) {
-                    ps.setString(i, afterKey);
-                }
-            }
             List<String> types = plan.spec().keyColumns().stream().map(k -> plan.columns().stream()
                     .filter(col -> col.name().equals(k)).findFirst().orElseThrow().type()).toList();
             return new TargetHashes(c, ps, ps.executeQuery(), comparator(types));

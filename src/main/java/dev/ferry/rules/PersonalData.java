@@ -1,12 +1,9 @@
 package dev.ferry.rules;
 
+import dev.ferry.db.Jdbc;
 import dev.ferry.schema.Column;
 import dev.ferry.schema.TableInfo;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,19 +90,8 @@ public final class PersonalData {
         if (!(c.type().startsWith("text") || c.type().startsWith("character") || c.type().equals("citext"))) {
             return null;
         }
-        List<String> sample = new ArrayList<>();
-        try (Connection conn = source.getConnection(); PreparedStatement ps = conn.prepareStatement("SELECT "
-                + Sql.ident(c.name()) + "::text FROM " + table.rows() + " WHERE " + Sql.ident(c.name())
-                + " IS NOT NULL LIMIT 50")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sample.add(rs.getString(1).trim());
-                }
-            }
-            if (!conn.getAutoCommit()) {
-                conn.rollback();
-            }
-        }
+        List<String> sample = Jdbc.read(source, conn -> Jdbc.list(conn, "SELECT " + Sql.ident(c.name()) + "::text FROM "
+                + table.rows() + " WHERE " + Sql.ident(c.name()) + " IS NOT NULL LIMIT 50", rs -> rs.getString(1).trim()));
         if (sample.isEmpty()) {
             return null;
         }

@@ -1,9 +1,8 @@
 package dev.ferry.run;
 
+import dev.ferry.db.Jdbc;
 import dev.ferry.db.SqlErrors;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
@@ -78,20 +77,13 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            ps.setLong(1, KEY);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return Jdbc.one(c, "SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1), KEY).orElseThrow();
     }
 
     @Override
     public synchronized void close() {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            ps.setLong(1, KEY);
-            ps.execute();
+        try {
+            Jdbc.one(connection, "SELECT pg_advisory_unlock(?)", rs -> rs.getBoolean(1), KEY);
         } catch (SQLException ignored) {
             // the session is gone, and the lock with it
         }

@@ -1,9 +1,10 @@
 package dev.ferry.run;
 
+import dev.ferry.db.Jdbc;
+import dev.ferry.db.SqlResource;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,6 +31,9 @@ public final class SafetyChecks {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PROBE_LOCKS = SqlResource.get("sql/run/probe_locks.sql");
+    private static final String WRITE_PRIVILEGES = SqlResource.get("sql/run/write_privileges.sql");
+    private static final String PRODUCTION_SETTINGS = SqlResource.get("sql/run/production_settings.sql");
 
     private static final String GRANT_HINT = "or grant both logins EXECUTE ON FUNCTION pg_control_system(); "
             + "or point FERRY_TARGET_URL at the development database";
@@ -135,26 +139,11 @@ public final class SafetyChecks {
             if (targetKey == 0 || sourceKey == 0) {
                 return new Probe(false, "no advisory lock could be taken for the probe");
             }
-            try (PreparedStatement ps = s.prepareStatement("SELECT "
-                    + "coalesce(bool_or(database = ?::bigint::oid AND classid::bigint = ? AND objid::bigint = ?), false), "
-                    + "coalesce(bool_or(database = ?::bigint::oid AND classid::bigint = ? AND objid::bigint = ?), false) "
-                    + "FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1")) {
-                ps.setLong(1, sourceOid);
-                ps.setLong(2, targetKey >>> 32);
-                ps.setLong(3, targetKey & 0xffffffffL);
-                ps.setLong(4, sourceOid);
-                ps.setLong(5, sourceKey >>> 32);
-                ps.setLong(6, sourceKey & 0xffffffffL);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return new Probe(true, null);
-                    }
-                    if (!rs.getBoolean(2)) {
-                        return new Probe(false, "the source's pg_locks does not show the source's own advisory lock");
-                    }
-                    return new Probe(false, null);
-                }
+            try {
+                return Jdbc.one(s, PROBE_LOCKS, rs -> rs.getBoolean(1) ? new Probe(true, null) : !rs.getBoolean(2)
+                        ? new Probe(false, "the source's pg_locks does not show the source's own advisory lock")
+                        : new Probe(false, null), sourceOid, targetKey >>> 32, targetKey & 0xffffffffL, sourceOid,
+                        sourceKey >>> 32, sourceKey & 0xffffffffL).orElseThrow();
             } catch (SQLException e) {
                 rethrowIfUnreachable(e);
                 return new Probe(false, "the source login may not read pg_locks (" + firstLine(e) + ")");
@@ -177,13 +166,9 @@ public final class SafetyChecks {
             if (key == 0) {
                 continue;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                ps.setLong(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return key;
-                    }
+            try {
+                if (Jdbc.one(c, "SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), key).orElseThrow()) {
+                    return key;
                 }
             } catch (SQLException e) {
                 rethrowIfUnreachable(e);
@@ -233,13 +218,7 @@ public final class SafetyChecks {
                     marks.add("the connection's ferry.role");
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT s.setdatabase <> 0, s.setrole <> 0, "
-                    + "coalesce(r.rolname, s.setrole::text), u.setting "
-                    + "FROM pg_db_role_setting s CROSS JOIN LATERAL unnest(s.setconfig) AS u(setting) "
-                    + "LEFT JOIN pg_roles r ON r.oid = s.setrole "
-                    + "WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                    + "OR (s.setdatabase = 0 AND (s.setrole = 0 "
-                    + "OR s.setrole = (SELECT oid FROM pg_roles WHERE rolname = session_user)))")) {
+            try (ResultSet rs = s.executeQuery(PRODUCTION_SETTINGS)) {
                 while (rs.next()) {
                     if (isProductionSetting(rs.getString(4))) {
                         boolean inDatabase = rs.getBoolean(1);
@@ -333,28 +312,22 @@ public final class SafetyChecks {
                 }
             }
             Array names = c.createArrayOf("text", tables.toArray());
-            try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(ns.nspname) || '.' || quote_ident(c.relname), "
-                    + "has_table_privilege(c.oid, 'INSERT'), has_table_privilege(c.oid, 'UPDATE'), "
-                    + "has_table_privilege(c.oid, 'DELETE'), has_table_privilege(c.oid, 'TRUNCATE'), "
-                    + "pg_has_role(c.relowner, 'MEMBER') "
-                    + "FROM unnest(?::text[]) WITH ORDINALITY AS t(n, i) JOIN pg_class c ON c.oid = to_regclass(n) "
-                    + "JOIN pg_namespace ns ON ns.oid = c.relnamespace ORDER BY i")) {
-                ps.setArray(1, names);
-                try (ResultSet rs = ps.executeQuery()) {
-                    String[] rights = {"INSERT", "UPDATE", "DELETE", "TRUNCATE"};
-                    while (rs.next()) {
-                        List<String> may = new ArrayList<>();
-                        for (int i = 0; i < rights.length; i++) {
-                            if (rs.getBoolean(i + 2)) {
-                                may.add(rights[i]);
-                            }
+            try {
+                String[] rights = {"INSERT", "UPDATE", "DELETE", "TRUNCATE"};
+                for (Map.Entry<String, List<String>> table : Jdbc.list(c, WRITE_PRIVILEGES, rs -> {
+                    List<String> may = new ArrayList<>();
+                    for (int i = 0; i < rights.length; i++) {
+                        if (rs.getBoolean(i + 2)) {
+                            may.add(rights[i]);
                         }
-                        if (rs.getBoolean(6)) {
-                            may.add("owner");
-                        }
-                        if (!may.isEmpty()) {
-                            byTable.put(rs.getString(1), may);
-                        }
+                    }
+                    if (rs.getBoolean(6)) {
+                        may.add("owner");
+                    }
+                    return Map.entry(rs.getString(1), may);
+                }, names)) {
+                    if (!table.getValue().isEmpty()) {
+                        byTable.put(table.getKey(), table.getValue());
                     }
                 }
             } finally {

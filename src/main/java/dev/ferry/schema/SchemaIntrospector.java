@@ -1,10 +1,10 @@
 package dev.ferry.schema;
 
+import dev.ferry.db.Jdbc;
+import dev.ferry.db.SqlResource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +12,15 @@ import javax.sql.DataSource;
 
 /** Reads table definitions from PostgreSQL's catalogue. */
 public final class SchemaIntrospector {
+
+    private static final String TABLE = SqlResource.get("sql/schema/table.sql");
+    private static final String COLUMNS = SqlResource.get("sql/schema/columns.sql");
+    private static final String PRIMARY_KEY = SqlResource.get("sql/schema/primary_key.sql");
+    private static final String SEQUENCES = SqlResource.get("sql/schema/sequences.sql");
+    private static final String UNIQUE_KEYS = SqlResource.get("sql/schema/unique_keys.sql");
+    private static final String TABLES = SqlResource.get("sql/schema/tables.sql");
+    private static final String FOREIGN_KEYS = SqlResource.get("sql/schema/foreign_keys.sql");
+    private static final String REFERENCED_TABLE = SqlResource.get("sql/schema/referenced_table.sql");
 
     private final DataSource dataSource;
 
@@ -22,99 +31,29 @@ public final class SchemaIntrospector {
 
     /** The table named (optionally schema-qualified, resolved through the search path), if it exists. */
     public Optional<TableInfo> table(String name) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            try {
-                return table(c, name);
-            } finally {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-            }
-        }
+        return Jdbc.read(dataSource, c -> table(c, name));
     }
 
-    private Optional<TableInfo> table(Connection c, String name) throws SQLException {
-        long oid;
-        String schema;
-        String rel;
-        boolean partitioned;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.oid, n.nspname, c.relname, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                oid = rs.getLong(1);
-                schema = rs.getString(2);
-                rel = rs.getString(3);
-                partitioned = rs.getBoolean(4);
-            }
+    private record Relation(long oid, String schema, String name, boolean partitioned) {
+    }
+
+    private static Optional<TableInfo> table(Connection c, String name) throws SQLException {
+        Relation r = Jdbc.one(c, TABLE, rs -> new Relation(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getBoolean(4)), name).orElse(null);
+        if (r == null) {
+            return Optional.empty();
         }
-        List<Column> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '', "
-                        + "a.attidentity = 'a' FROM pg_attribute a "
-                        + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
-                            rs.getBoolean(5)));
-                }
-            }
-        }
-        List<String> pk = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                        + "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = ? AND i.indisprimary "
-                        + "ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    pk.add(rs.getString(1));
-                }
-            }
-        }
-        List<TableInfo.SequenceUse> sequences = new ArrayList<>();
-        // sequences called by column defaults (owned or not) and identity sequences
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT a.attname, d.refobjid::regclass::text FROM pg_attrdef ad "
-                        + "JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid "
-                        + "AND d.refclassid = 'pg_class'::regclass "
-                        + "JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S' "
-                        + "JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum "
-                        + "WHERE ad.adrelid = ? "
-                        + "UNION SELECT a.attname, pg_get_serial_sequence(?, a.attname) FROM pg_attribute a "
-                        + "WHERE a.attrelid = ? AND a.attidentity <> '' AND a.attnum > 0 AND NOT a.attisdropped")) {
-            ps.setLong(1, oid);
-            ps.setString(2, dev.ferry.db.Sql.qualified(schema, rel));
-            ps.setLong(3, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getString(2) != null) {
-                        sequences.add(new TableInfo.SequenceUse(rs.getString(1), rs.getString(2)));
-                    }
-                }
-            }
-        }
-        List<List<String>> uniqueKeys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) "
-                        + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) "
-                        + "FROM pg_index i WHERE i.indrelid = ? AND i.indisunique AND i.indexprs IS NULL "
-                        + "AND i.indpred IS NULL AND NOT (0 = ANY (i.indkey[0:i.indnkeyatts - 1])) "
-                        + "ORDER BY i.indisprimary DESC, i.indnkeyatts, i.indexrelid")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    uniqueKeys.add(names(rs, 1)); // an array: a column name may hold a comma
-                }
-            }
-        }
-        return Optional.of(new TableInfo(schema, rel, List.copyOf(columns), List.copyOf(pk), List.copyOf(sequences),
-                List.copyOf(uniqueKeys), partitioned));
+        List<Column> columns = Jdbc.list(c, COLUMNS, rs -> new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                rs.getBoolean(4), rs.getBoolean(5)), r.oid());
+        List<String> pk = Jdbc.list(c, PRIMARY_KEY, rs -> rs.getString(1), r.oid());
+        List<TableInfo.SequenceUse> sequences = Jdbc.list(c, SEQUENCES, rs -> rs.getString(2) == null ? null
+                : new TableInfo.SequenceUse(rs.getString(1), rs.getString(2)),
+                r.oid(), dev.ferry.db.Sql.qualified(r.schema(), r.name()), r.oid());
+        sequences.removeIf(java.util.Objects::isNull);
+        // an array: a column name may hold a comma
+        List<List<String>> uniqueKeys = Jdbc.list(c, UNIQUE_KEYS, rs -> names(rs, 1), r.oid());
+        return Optional.of(new TableInfo(r.schema(), r.name(), List.copyOf(columns), List.copyOf(pk),
+                List.copyOf(sequences), List.copyOf(uniqueKeys), r.partitioned()));
     }
 
     /**
@@ -122,21 +61,7 @@ public final class SchemaIntrospector {
      * quoted where SQL needs it ({@code "Orders"}), as a route names them.
      */
     public List<String> tables(String schema) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? "
-                        + "AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-        }
-        return out;
+        return Jdbc.read(dataSource, c -> Jdbc.list(c, TABLES, rs -> rs.getString(1), schema));
     }
 
     /** A foreign key: its columns, the table (its schema and name, as in the catalogue) and columns it references. */
@@ -159,27 +84,8 @@ public final class SchemaIntrospector {
 
     /** The foreign keys of a table ({@code table} as to_regclass reads it: quoted where its name needs it). */
     public List<ForeignKey> foreignKeys(String table) throws SQLException {
-        List<ForeignKey> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT k.conname, (SELECT n.nspname FROM pg_class r JOIN pg_namespace n "
-                        + "ON n.oid = r.relnamespace WHERE r.oid = k.confrelid), "
-                        + "ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                        + "ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.o), "
-                        + "ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY x(n, o) JOIN pg_attribute a "
-                        + "ON a.attrelid = k.confrelid AND a.attnum = x.n ORDER BY x.o), "
-                        + "(SELECT r.relname FROM pg_class r WHERE r.oid = k.confrelid) "
-                        + "FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = to_regclass(?) ORDER BY k.conname")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ForeignKey(rs.getString(1), names(rs, 3), rs.getString(2), rs.getString(5), names(rs, 4)));
-                }
-            }
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-        }
-        return out;
+        return Jdbc.read(dataSource, c -> Jdbc.list(c, FOREIGN_KEYS, rs -> new ForeignKey(rs.getString(1), names(rs, 3),
+                rs.getString(2), rs.getString(5), names(rs, 4)), table));
     }
 
     /** Column names from a text[] column (never split on commas: a name may hold one). */
@@ -189,17 +95,6 @@ public final class SchemaIntrospector {
 
     /** The table a single-column foreign key on {@code column} points to, as schema-qualified text. */
     public Optional<String> referencedTable(String table, String column) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT k.confrelid::regclass::text, (SELECT attname FROM pg_attribute WHERE attrelid = k.confrelid "
-                             + "AND attnum = k.confkey[1]) FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid "
-                             + "AND a.attnum = k.conkey[1] WHERE k.contype = 'f' AND k.conrelid = to_regclass(?) "
-                             + "AND array_length(k.conkey, 1) = 1 AND a.attname = ?")) {
-            ps.setString(1, table);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
+        return Jdbc.with(dataSource, c -> Jdbc.one(c, REFERENCED_TABLE, rs -> rs.getString(1), table, column));
     }
 }

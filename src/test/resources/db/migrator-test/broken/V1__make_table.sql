@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS mb.step (n int PRIMARY KEY);

@@ -1,0 +1,6 @@
+
+-- a statement kept in a file
+SELECT 1
+  FROM pg_class
+ WHERE relname = ?;
+
