@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * every table equal to the source and leave every sequence past its column's values, twice (the second time after
  * the source deleted rows the target's children still reference, updated and inserted).
  */
-class PagilaTest {
+class PagilaIT {
 
     /** Ferry's additions to the sample, in both databases: the acceptance features Pagila does not have. */
     private static final String FERRY_ADDITIONS = """

@@ -9,7 +9,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** Rows the development database rejects for good go to the dead-letter store; every other row lands. */
-class DeadLetterTest {
+class DeadLetterIT {
 
     @Test
     void should_set_aside_check_rejected_rows_then_replay_them_after_the_check_is_dropped() throws Exception {

@@ -11,7 +11,7 @@ import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /** The read's sum of row hashes (the source side of the verification) is exactly PostgreSQL's sum(bigint). */
-class CopyBatchTest {
+class CopyBatchIT {
 
     @Test
     void should_sum_row_hashes_exactly_as_postgresql_does_through_every_overflow() throws Exception {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * does not own, a foreign-key cycle through NOT NULL, non-deferrable keys, a partitioned table with a
  * composite key, a table with no key, and a target trigger that would alter copied values.
  */
-class SchemaFeaturesTest {
+class SchemaFeaturesIT {
 
     private static final String SCHEMA = """
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');

@@ -8,7 +8,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** Transient failures are redelivered in a new transaction; nothing is lost or written twice. */
-class RetryTest {
+class RetryIT {
 
     @Test
     void should_redeliver_a_batch_that_failed_with_a_serialization_failure_and_land_every_row_once() throws Exception {

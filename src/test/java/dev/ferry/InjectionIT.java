@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * would end the read's statement and transaction to write production exits 2 before any row is read
  * (production keeps its table, development is unchanged), while a ';' inside a string stays harmless.
  */
-class InjectionTest {
+class InjectionIT {
 
     /** The where condition that dropped a production table through the COPY's simple-query protocol. */
     private static final String WHERE = "id < 10)); COMMIT; BEGIN READ WRITE; DROP TABLE victim; COMMIT; "

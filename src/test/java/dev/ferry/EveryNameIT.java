@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * column "c:?d"), the same table name in two schemas, a table without a key, a partitioned table and a
  * foreign-key cycle among them, by both writers.
  */
-class EveryNameTest {
+class EveryNameIT {
 
     private static final String SCHEMA = """
             CREATE SCHEMA a;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * dead letters: a missing privilege or a full disk fails the table with development unchanged, and a table
  * with more dead letters than maxDeadLetters fails instead of being applied.
  */
-class OnlyRowsDeadLetteredTest {
+class OnlyRowsDeadLetteredIT {
 
     /**
      * In development: every staging table Ferry creates gets a trigger that lets the first 100 rows in and

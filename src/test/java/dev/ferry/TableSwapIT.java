@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * it owns, privileges, storage options, comments, the foreign keys from and to it. A table a view depends on
  * is loaded by INSERT as before, and so is every table with ferry.swap-tables=false.
  */
-class TableSwapTest {
+class TableSwapIT {
 
     private static final String SCHEMA = """
             CREATE TABLE shelf (id int PRIMARY KEY, name text NOT NULL);

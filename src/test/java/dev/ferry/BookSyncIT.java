@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The first slice end to end on real PostgreSQL: owner remapping, atomic full refresh, every row, reruns. */
-class BookSyncTest {
+class BookSyncIT {
 
     /** The book table's staging in development (named by {@link TablePlan#workTableName}). */
     private static final String STAGING = "ferry." + TablePlan.workTableName("stage_", "public", "book");

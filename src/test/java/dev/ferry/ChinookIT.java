@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * into a schema-only copy: a composite key (playlist_track), a self-reference (employee.reports_to), and a second
  * full run after rows that the target's children still reference were deleted from the source.
  */
-class ChinookTest {
+class ChinookIT {
 
     /** Chinook (MIT, licence beside it), copied from ../shared/data so that a clone tests on its own. */
     private static final String CHINOOK = "/chinook/chinook-postgres.sql";
@@ -30,7 +30,7 @@ class ChinookTest {
     @Test
     void should_scaffold_every_table_and_sync_them_in_foreign_key_order() throws Exception {
         String sql;
-        try (var in = ChinookTest.class.getResourceAsStream(CHINOOK)) {
+        try (var in = ChinookIT.class.getResourceAsStream(CHINOOK)) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String body = sql.substring(sql.indexOf("\\c chinook;") + "\\c chinook;".length());

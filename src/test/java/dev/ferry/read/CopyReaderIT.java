@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * A COPY read stopped early (a merge probe that gives up, a failed table) leaves no half-read answer on a
  * pooled connection: the next borrower's statements get their own answers.
  */
-class CopyReaderTest {
+class CopyReaderIT {
 
     @Test
     void a_copy_read_closed_early_leaves_the_pool_usable() throws Exception {

@@ -10,7 +10,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** A route file with a misspelt or ill-typed parameter stops the command before any connection opens. */
-class RouteFileTest {
+class RouteFileIT {
 
     private static Path routes(String extra) throws Exception {
         Path dir = Files.createTempDirectory("ferry-routes");

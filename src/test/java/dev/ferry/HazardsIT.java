@@ -11,7 +11,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** What a run would break in development is found at plan time, shown by the dry run and refused (exit 2, nothing read). */
-class HazardsTest {
+class HazardsIT {
 
     private static Path routes(String usersMode, String bookExtra) throws Exception {
         Path dir = Files.createTempDirectory("ferry-hazards");

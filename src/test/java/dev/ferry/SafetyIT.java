@@ -15,7 +15,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** Refusals before anything is written: target = source, a production target, credentials kept out of output. */
-class SafetyTest {
+class SafetyIT {
 
     @Test
     void should_refuse_a_target_that_is_the_source_however_the_url_is_spelled() throws Exception {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * anywhere in the target, joins intact, the same output every run, the leak check), and a subset
  * (customers in Brazil with their invoices and lines, and every row those reference).
  */
-class DataRulesTest {
+class DataRulesIT {
 
     private static final List<String> TABLES = List.of("album", "artist", "customer", "employee", "genre", "invoice",
             "invoice_line", "media_type", "playlist", "playlist_track", "track");
@@ -40,7 +40,7 @@ class DataRulesTest {
     @BeforeEach
     void chinook() throws Exception {
         String sql;
-        try (var in = DataRulesTest.class.getResourceAsStream("/chinook/chinook-postgres.sql")) {
+        try (var in = DataRulesIT.class.getResourceAsStream("/chinook/chinook-postgres.sql")) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String body = sql.substring(sql.indexOf("\\c chinook;") + "\\c chinook;".length());

@@ -7,7 +7,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** Purging dead letters deletes rows for good: it asks, as replay does. */
-class DeadLetterPurgeTest {
+class DeadLetterPurgeIT {
 
     @Test
     void should_refuse_to_purge_without_yes_and_keep_the_rows() throws Exception {

@@ -9,7 +9,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** postgres:// URLs, as psql, pgsync and hosting platforms hand them out, work for both databases. */
-class LibpqUrlTest {
+class LibpqUrlIT {
 
     @Test
     void should_sync_with_postgres_urls_carrying_their_credentials() throws Exception {

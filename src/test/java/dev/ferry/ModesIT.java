@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * deleteMissing / propagateDeletes), and each conflict strategy settles a row the target changed since
  * Ferry wrote it.
  */
-class ModesTest {
+class ModesIT {
 
     /** A tables folder whose book route has these extra parameters. */
     private static Path routes(String... parameters) throws Exception {

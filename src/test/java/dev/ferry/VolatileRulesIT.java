@@ -10,7 +10,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** A sql(...) rule that is not deterministic (random(), now()) is computed once per row and verified as written. */
-class VolatileRulesTest {
+class VolatileRulesIT {
 
     @Test
     void should_verify_a_run_whose_rules_call_random_and_now() throws Exception {

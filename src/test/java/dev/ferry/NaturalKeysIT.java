@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * roles by name, permissions by (resource, action, scope), products by sku; customers, proposals and
  * content have no natural key and follow through their foreign keys, rewritten through the id maps.
  */
-class NaturalKeysTest {
+class NaturalKeysIT {
 
     private static final String SCHEMA = """
             CREATE TABLE roles (id serial PRIMARY KEY, name text NOT NULL UNIQUE, description text);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code ferry verify} agrees with the sync's own verification: dead letters whose rows have landed no longer
  * count, and merge tables are compared the way the sync leaves them (rows development keeps are fine).
  */
-class VerifyAgreesTest {
+class VerifyAgreesIT {
 
     private static int sync(SyncFixture f, Path routes) {
         return f.ferry("sync", "--yes", "--owner-email", "bob@dev.example", "--tables-dir", routes.toString());

@@ -13,7 +13,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** A table with dead letters ends PARTIAL, not SUCCESS, and a retry of what failed includes it. */
-class PartialTablesTest {
+class PartialTablesIT {
 
     @Test
     void should_report_a_table_with_dead_letters_as_partial_and_retry_it() throws Exception {

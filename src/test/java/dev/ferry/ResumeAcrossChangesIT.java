@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * rows before the next run, that run restages the table in its own snapshot and ends SUCCESS, exact;
  * {@code sync --fresh} discards staging on purpose.
  */
-class ResumeAcrossChangesTest {
+class ResumeAcrossChangesIT {
 
     private static final String STAGING = "ferry." + TablePlan.workTableName("stage_", "public", "book");
     private static final int BOOKS = 6_000;

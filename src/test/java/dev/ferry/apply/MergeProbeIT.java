@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Merge reads only the rows its probe of both sides' row hashes found changed; past the probe's limit it
  * streams every row and skips the unchanged ones as it goes. Both ways write the same rows.
  */
-class MergeProbeTest {
+class MergeProbeIT {
 
     @Test
     void should_write_the_same_rows_whether_the_probe_or_the_streaming_comparison_finds_them() throws Exception {

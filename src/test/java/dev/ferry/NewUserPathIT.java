@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The README's path for a user's own database, as a new user walks it on the shipped folders: routes/tables holds
  * no route of the demo's, so scaffold, review, dry run and sync work on a database without a book table.
  */
-class NewUserPathTest {
+class NewUserPathIT {
 
     private static final String SCHEMA = """
             CREATE TABLE customer (
