@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.ferry.support.SqlResource;
 import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -25,40 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class EveryNameIT {
 
-    private static final String SCHEMA = """
-            CREATE SCHEMA a;
-            CREATE SCHEMA b;
-            CREATE TABLE "Users" (id int PRIMARY KEY, "Name" text, name text);
-            CREATE TABLE "my table" (id int PRIMARY KEY, "column_with_punctuation?" text, "user" int REFERENCES "Users" (id));
-            CREATE TABLE "a.b" (id int PRIMARY KEY, "select" text, next_id int);
-            CREATE TABLE "it's" (id int PRIMARY KEY, "column_with_punctuation?" int, "a.b_id" int REFERENCES "a.b" (id),
-                "it's" text);
-            ALTER TABLE "a.b" ADD FOREIGN KEY (next_id) REFERENCES "it's" (id);
-            CREATE TABLE "select" ("from" int PRIMARY KEY, "Ünïcødé" text);
-            CREATE TABLE "Ünïcødé" ("k,ey" int PRIMARY KEY, "é" text);
-            CREATE TABLE "q?x#" (id int PRIMARY KEY, "c:?d" text, "#" int);
-            CREATE TABLE a.t (id int PRIMARY KEY, v text);
-            CREATE TABLE b.t (id int PRIMARY KEY, w text);
-            CREATE TABLE nokey (v text, n int);
-            CREATE TABLE events (id int, at date, note text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
-            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-            CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
-            """;
+    private static final String SCHEMA = SqlResource.load("every-name/schema.sql");
 
-    private static final String ROWS = """
-            INSERT INTO "Users" SELECT i, 'Name ' || i, 'name ' || i FROM generate_series(1, 20) i;
-            INSERT INTO "my table" SELECT i, 'why? ' || i, 1 + i % 20 FROM generate_series(1, 50) i;
-            INSERT INTO "a.b" SELECT i, 'sel''ect ' || i, NULL FROM generate_series(1, 30) i;
-            INSERT INTO "it's" SELECT i, i * 7, 1 + i % 30, 'it''s ' || i FROM generate_series(1, 40) i;
-            UPDATE "a.b" SET next_id = 1 + id % 40;
-            INSERT INTO "select" SELECT i, 'Ünï ' || i FROM generate_series(1, 10) i;
-            INSERT INTO "Ünïcødé" SELECT i, 'é' || i FROM generate_series(1, 10) i;
-            INSERT INTO "q?x#" SELECT i, 'c:?d ' || i, i FROM generate_series(1, 25) i;
-            INSERT INTO a.t SELECT i, 'a' || i FROM generate_series(1, 5) i;
-            INSERT INTO b.t SELECT i, 'b' || i FROM generate_series(1, 7) i;
-            INSERT INTO nokey SELECT 'v' || (i % 4), i FROM generate_series(1, 12) i;
-            INSERT INTO events SELECT i, DATE '2024-06-01' + i * 2, 'e' || i FROM generate_series(1, 200) i;
-            """;
+    private static final String ROWS = SqlResource.load("every-name/rows.sql");
 
     /** Every table, as SQL names it. */
     private static final List<String> TABLES = List.of("\"Users\"", "\"my table\"", "public.\"a.b\"", "\"it's\"",
@@ -142,14 +112,7 @@ class EveryNameIT {
         assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
         assertSame();
 
-        exec(source, """
-                UPDATE "my table" SET "column_with_punctuation?" = 'changed?' WHERE id % 3 = 0;
-                DELETE FROM "q?x#" WHERE id > 20;
-                UPDATE "it's" SET "it's" = 'it''s changed' WHERE id % 2 = 0;
-                INSERT INTO b.t VALUES (8, 'b8');
-                INSERT INTO nokey VALUES ('new', 99);
-                INSERT INTO events VALUES (500, DATE '2025-03-01', 'new');
-                """);
+        exec(source, SqlResource.load("every-name/changes.sql"));
         assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
         assertSame();
         assertEquals("0", query(target, "SELECT count(*) FROM ferry.dead_letter"));

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
+import dev.ferry.support.SqlResource;
 import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -83,14 +84,8 @@ class NamesIT {
 
     @Test
     void should_pull_the_parents_of_a_mixed_case_table() throws Exception {
-        both("""
-                CREATE TABLE "Author" (id int PRIMARY KEY, name text NOT NULL);
-                CREATE TABLE "Post" (id int PRIMARY KEY, "authorId" int NOT NULL REFERENCES "Author" (id), title text);
-                """);
-        exec(source, """
-                INSERT INTO "Author" SELECT i, 'Author ' || i FROM generate_series(1, 40) i;
-                INSERT INTO "Post" SELECT i, 1 + (i * 7) % 40, 'Post ' || i FROM generate_series(1, 200) i;
-                """);
+        both(SqlResource.load("names/author-post.sql"));
+        exec(source, SqlResource.load("names/author-post-rows-200.sql"));
         route("Author", "\"Author\"", "where", "false"); // only the authors the posts bring
         route("Post", "\"Post\"", "where", "id % 10 = 0", "withParents", "true");
 
@@ -106,14 +101,8 @@ class NamesIT {
 
     @Test
     void should_scaffold_mixed_case_tables_as_quoted_names_that_sync() throws Exception {
-        both("""
-                CREATE TABLE "Author" (id int PRIMARY KEY, name text NOT NULL);
-                CREATE TABLE "Post" (id int PRIMARY KEY, "authorId" int NOT NULL REFERENCES "Author" (id), title text);
-                """);
-        exec(source, """
-                INSERT INTO "Author" SELECT i, 'Author ' || i FROM generate_series(1, 4) i;
-                INSERT INTO "Post" SELECT i, 1 + i % 4, 'Post ' || i FROM generate_series(1, 12) i;
-                """);
+        both(SqlResource.load("names/author-post.sql"));
+        exec(source, SqlResource.load("names/author-post-rows-12.sql"));
         assertEquals(0, cli.run("scaffold", "--out", routes.toString()), cli.output());
         // a mixed-case name's file carries a hash: a case-insensitive disk would take Post.yaml for post.yaml
         Path file;
@@ -130,23 +119,10 @@ class NamesIT {
 
     @Test
     void should_rewrite_a_mixed_case_childs_reference_through_the_natural_key() throws Exception {
-        both("""
-                CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, name text);
-                CREATE TABLE "Orders" (id int PRIMARY KEY, "userId" int NOT NULL REFERENCES users (id), item text);
-                """);
+        both(SqlResource.load("names/users-orders.sql"));
         // the same people under other ids: production's alice is development's bob
-        exec(source, """
-                INSERT INTO users (id, email, name) VALUES (1, 'alice@example.com', 'Alice'), (2, 'bob@example.com', 'Bob'),
-                    (3, 'carol@example.com', 'Carol');
-                SELECT setval('users_id_seq', 3);
-                INSERT INTO "Orders" VALUES (10, 1, 'Alice''s order'), (11, 2, 'Bob''s order'), (12, 3, 'Carol''s order'),
-                    (13, 2, 'Bob''s other order');
-                """);
-        exec(target, """
-                INSERT INTO users (id, email, name) VALUES (1, 'bob@example.com', 'Bob (dev)'),
-                    (2, 'alice@example.com', 'Alice (dev)');
-                SELECT setval('users_id_seq', 2);
-                """);
+        exec(source, SqlResource.load("names/users-orders-production.sql"));
+        exec(target, SqlResource.load("names/users-orders-development.sql"));
         route("users", "users", "mode", "merge", "naturalKey", "email");
         route("Orders", "\"Orders\"");
 
@@ -230,14 +206,8 @@ class NamesIT {
     @Test
     void should_dead_letter_the_whole_row_of_an_unmapped_reference_when_columns_are_named_like_aliases()
             throws Exception {
-        both("""
-                CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
-                CREATE TABLE orders (id int PRIMARY KEY, m int, s text, user_id int REFERENCES users (id));
-                """);
-        exec(source, """
-                INSERT INTO users (id, email) VALUES (1, 'alice@example.com'), (2, 'x@blocked.example');
-                INSERT INTO orders VALUES (10, 7, 'kept', 1), (11, 8, 'set aside', 2);
-                """);
+        both(SqlResource.load("names/users-orders-marks.sql"));
+        exec(source, SqlResource.load("names/users-orders-marks-production.sql"));
         // development refuses the blocked user: the order referencing it has no mapping
         exec(target, "ALTER TABLE users ADD CONSTRAINT no_blocked CHECK (email NOT LIKE '%@blocked.example')");
         route("users", "users", "mode", "merge", "naturalKey", "email");

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 
+import dev.ferry.support.SqlResource;
 import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -23,22 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class NaturalKeysIT {
 
-    private static final String SCHEMA = """
-            CREATE TABLE roles (id serial PRIMARY KEY, name text NOT NULL UNIQUE, description text);
-            CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, name text,
-                                role_id int REFERENCES roles (id), manager_id int REFERENCES users (id));
-            CREATE TABLE permissions (id serial PRIMARY KEY, resource text NOT NULL, action text NOT NULL,
-                                      scope text NOT NULL, role_id int NOT NULL REFERENCES roles (id),
-                                      UNIQUE (resource, action, scope));
-            CREATE TABLE products (id serial PRIMARY KEY, sku text NOT NULL UNIQUE, name text, price numeric(10, 2));
-            CREATE TABLE customers (id serial PRIMARY KEY, email text, name text NOT NULL,
-                                    owner_id int NOT NULL REFERENCES users (id));
-            CREATE TABLE proposals (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers (id),
-                                    product_id int NOT NULL REFERENCES products (id), created_by int REFERENCES users (id),
-                                    amount numeric);
-            CREATE TABLE content (id serial PRIMARY KEY, proposal_id int REFERENCES proposals (id),
-                                  author_id int NOT NULL REFERENCES users (id), body text);
-            """;
+    private static final String SCHEMA = SqlResource.load("natural-keys/schema.sql");
 
     /** Each table seen through natural keys only: equal in both databases when every reference was remapped right. */
     private static final List<String> VIEWS = List.of(
@@ -66,43 +52,12 @@ class NaturalKeysIT {
         try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
             s.execute(SCHEMA);
             // production's ids start elsewhere, so the same role, user or product has another id than in development
-            s.execute("""
-                    SELECT setval('roles_id_seq', 100); SELECT setval('users_id_seq', 500);
-                    SELECT setval('permissions_id_seq', 40); SELECT setval('products_id_seq', 70);
-                    INSERT INTO roles (name, description) VALUES ('admin', 'everything'), ('editor', 'writes'),
-                        ('viewer', 'reads'), ('sales', 'sells');
-                    INSERT INTO users (email, name, role_id) SELECT 'user' || i || '@prod.example', 'User ' || i,
-                        (SELECT id FROM roles ORDER BY name OFFSET i % 4 LIMIT 1) FROM generate_series(1, 10) i;
-                    INSERT INTO users (email, name, role_id) VALUES ('shared@both.example', 'In both', 101);
-                    UPDATE users SET manager_id = (SELECT id FROM users WHERE email = 'user1@prod.example')
-                        WHERE email <> 'user1@prod.example';
-                    INSERT INTO permissions (resource, action, scope, role_id) SELECT r, a, 'all', (SELECT id FROM roles
-                        WHERE name = CASE a WHEN 'read' THEN 'viewer' ELSE 'editor' END)
-                        FROM unnest(ARRAY['books', 'orders', 'users']) r, unnest(ARRAY['read', 'write']) a;
-                    INSERT INTO products (sku, name, price) SELECT 'P-' || i, 'Product ' || i, i * 9.99
-                        FROM generate_series(1, 6) i;
-                    INSERT INTO customers (email, name, owner_id) SELECT CASE WHEN i % 2 = 0 THEN 'c' || i || '@cust.example' END,
-                        'Customer ' || i, (SELECT id FROM users ORDER BY id OFFSET i % 11 LIMIT 1) FROM generate_series(1, 5) i;
-                    INSERT INTO proposals (customer_id, product_id, created_by, amount) SELECT
-                        (SELECT id FROM customers ORDER BY id OFFSET i % 5 LIMIT 1),
-                        (SELECT id FROM products ORDER BY id OFFSET i % 6 LIMIT 1),
-                        CASE WHEN i % 4 = 0 THEN NULL ELSE (SELECT id FROM users ORDER BY id OFFSET i % 11 LIMIT 1) END, i * 100
-                        FROM generate_series(1, 30) i;
-                    INSERT INTO content (proposal_id, author_id, body) SELECT
-                        (SELECT id FROM proposals ORDER BY id OFFSET i % 30 LIMIT 1),
-                        (SELECT id FROM users ORDER BY id OFFSET (i * 7) % 11 LIMIT 1), 'Body ' || i
-                        FROM generate_series(1, 30) i;
-                    """);
+            s.execute(SqlResource.load("natural-keys/production-rows.sql"));
         }
         try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
             s.execute(SCHEMA);
             // development has its own roles and users (ids 1, 2, ...): one role and one user also exist in production
-            s.execute("""
-                    INSERT INTO roles (name, description) VALUES ('viewer', 'dev reads'), ('qa', 'dev only');
-                    INSERT INTO users (email, name, role_id) VALUES ('dev@dev.example', 'Developer', 2),
-                        ('shared@both.example', 'In both (dev)', 1);
-                    INSERT INTO products (sku, name, price) VALUES ('DEV-1', 'Dev product', 1);
-                    """);
+            s.execute(SqlResource.load("natural-keys/development-rows.sql"));
         }
         routes = Files.createTempDirectory("ferry-natural");
         route("roles", "mode", "merge", "naturalKey", "name");

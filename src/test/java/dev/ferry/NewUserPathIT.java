@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 
+import dev.ferry.support.SqlResource;
 import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class NewUserPathIT {
 
-    private static final String SCHEMA = """
-            CREATE TABLE customer (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                email text NOT NULL UNIQUE,
-                full_name text NOT NULL,
-                joined date NOT NULL
-            )""";
+    private static final String SCHEMA = SqlResource.load("new-user-path/schema.sql");
 
     @Test
     void should_scaffold_dry_run_and_sync_a_database_without_the_demo_table() throws Exception {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 
+import dev.ferry.support.SqlResource;
 import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -24,28 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaFeaturesIT {
 
-    private static final String SCHEMA = """
-            CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
-            CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
-            CREATE SEQUENCE shared_code;
-            CREATE TABLE every_type (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                code integer NOT NULL DEFAULT nextval('shared_code'),
-                m mood, d positive, ints integer[], texts text[], j json, jb jsonb, b bytea, u uuid,
-                n numeric(30, 10), cash money, iv interval, dt date, ts timestamp, tstz timestamptz(6), tsv tsvector,
-                ip inet, net cidr, r int4range, tr tstzrange, f8 double precision, f4 real, bits bit varying(8),
-                ch character(3), vc character varying(20), flag boolean, t time, pt point,
-                twice numeric GENERATED ALWAYS AS (n * 2) STORED,
-                last_update timestamptz NOT NULL DEFAULT now()
-            );
-            CREATE TABLE team (id integer PRIMARY KEY, name text NOT NULL, captain_id integer NOT NULL);
-            CREATE TABLE player (id integer PRIMARY KEY, team_id integer NOT NULL REFERENCES team (id), name text);
-            CREATE TABLE event (id bigint NOT NULL, at date NOT NULL, payload jsonb, PRIMARY KEY (id, at))
-                PARTITION BY RANGE (at);
-            CREATE TABLE event_2025 PARTITION OF event FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
-            CREATE TABLE event_2026 PARTITION OF event FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
-            CREATE TABLE note (body text, at timestamptz);
-            """;
+    private static final String SCHEMA = SqlResource.load("schema-features/schema.sql");
     private static final String CYCLE = "ALTER TABLE team ADD CONSTRAINT team_captain_fkey FOREIGN KEY (captain_id) "
             + "REFERENCES player (id)";
     private static final List<String> TABLES = List.of("every_type", "team", "player", "event", "note");
@@ -62,26 +42,7 @@ class SchemaFeaturesIT {
         cli = new Cli(pg, source, target);
         try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
             s.execute(SCHEMA);
-            s.execute("""
-                    INSERT INTO every_type (m, d, ints, texts, j, jb, b, u, n, cash, iv, dt, ts, tstz, tsv, ip, net, r, tr,
-                                            f8, f4, bits, ch, vc, flag, t, pt, last_update)
-                    VALUES ('happy', 7, '{1,NULL,3}', '{"a b","quote\\"d",NULL,""}', '{ "spaced" :  [1, 2] }',
-                            '{"k": {"deep": [true, null, 1.50]}}', '\\x00ff10', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-                            12345678901234567890.0123456789, '92233720368547758.07', '1 year 2 mons 3 days 04:05:06.789',
-                            '2024-02-29', 'infinity', '2026-11-22 05:04:43.123456+05:30', 'fat:2 cat:1 rat',
-                            '2001:db8::1/64', '10.1.0.0/16', '[3,7)', '[2026-01-01 00:00+00,2026-02-01 00:00+00)',
-                            1e308, 3.4e38, B'1011', 'ab', 'ünïcødé ✓', true, '23:59:59.999999', '(1.5,-2)',
-                            '2020-01-01 00:00+00'),
-                           (NULL, NULL, '{}', NULL, 'null', '"just a string"', '', NULL, 'NaN', '-0.01', '-1 day',
-                            '-infinity', '1999-12-31 23:59:59', '-infinity', '', '127.0.0.1', '::/0', 'empty', '(,)',
-                            'NaN', '-Infinity', B'', '', '', false, '00:00', NULL, '1999-01-01 00:00+00');
-                    INSERT INTO every_type (last_update) SELECT '2021-06-01 12:00+00' FROM generate_series(1, 500);
-                    INSERT INTO team VALUES (1, 'red', 11), (2, 'blue', 21);
-                    INSERT INTO player VALUES (11, 1, 'ann'), (12, 1, 'ben'), (21, 2, 'cy'), (22, 2, NULL);
-                    INSERT INTO event SELECT g, DATE '2025-06-01' + (g % 400), jsonb_build_object('g', g)
-                        FROM generate_series(1, 3000) g;
-                    INSERT INTO note VALUES ('same', NULL), ('same', NULL), ('other', '2026-01-01 00:00+00');
-                    """);
+            s.execute(SqlResource.load("schema-features/production-rows.sql"));
             s.execute(CYCLE);
         }
         try (Connection c = pg.connect(target); Statement s = c.createStatement()) {
@@ -90,11 +51,7 @@ class SchemaFeaturesIT {
             s.execute("INSERT INTO team VALUES (9, 'old', 99) ; INSERT INTO player VALUES (99, 9, 'old')");
             s.execute(CYCLE);
             // a development trigger that stamps rows: it must not alter the values Ferry copies
-            s.execute("""
-                    CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS
-                    $$ BEGIN NEW.last_update := now(); RETURN NEW; END $$;
-                    CREATE TRIGGER every_type_stamp BEFORE INSERT OR UPDATE ON every_type FOR EACH ROW EXECUTE FUNCTION stamp();
-                    """);
+            s.execute(SqlResource.load("schema-features/development-trigger.sql"));
         }
     }
 

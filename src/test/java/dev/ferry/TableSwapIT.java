@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 
+import dev.ferry.support.SqlResource;
 import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -25,41 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class TableSwapIT {
 
-    private static final String SCHEMA = """
-            CREATE TABLE shelf (id int PRIMARY KEY, name text NOT NULL);
-            CREATE TABLE item (
-                id serial PRIMARY KEY,
-                shelf_id int NOT NULL REFERENCES shelf (id),
-                code varchar(12) NOT NULL,
-                title text COLLATE "C" NOT NULL DEFAULT 'untitled',
-                price numeric(10, 2) CHECK (price >= 0),
-                tags text[],
-                title_upper text GENERATED ALWAYS AS (upper(title)) STORED,
-                CONSTRAINT item_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED
-            ) WITH (fillfactor = 80);
-            CREATE INDEX item_title_lower ON item (lower(title)) WHERE price IS NOT NULL;
-            CREATE TABLE viewed (id int PRIMARY KEY, v text);
-            CREATE VIEW viewed_names AS SELECT id, v FROM viewed;
-            """;
+    private static final String SCHEMA = SqlResource.load("table-swap/schema.sql");
     /** What a swap must carry over, in one text per table: compared before and after each run. */
-    private static final String SHAPE = """
-            SELECT concat_ws(' | ',
-              (SELECT string_agg(pg_get_constraintdef(k.oid) || ' ' || k.conname || ' ' || k.convalidated, '; '
-                               ORDER BY k.conname) FROM pg_constraint k WHERE k.conrelid = t.oid),
-              (SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY 1) FROM pg_index i WHERE i.indrelid = t.oid),
-              (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' '
-                               || a.attcollation::regcollation || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-                               || ' ' || coalesce(col_description(t.oid, a.attnum), ''), '; ' ORDER BY a.attnum)
-                 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-                WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
-              coalesce(t.relacl::text, 'default acl'), coalesce(t.reloptions::text, 'no options'),
-              pg_get_userbyid(t.relowner), coalesce(obj_description(t.oid, 'pg_class'), 'no comment'),
-              (SELECT string_agg(obj_description(i.indexrelid, 'pg_class'), '; ') FROM pg_index i WHERE i.indrelid = t.oid),
-              (SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid) || ' ' || k.convalidated, '; '
-                               ORDER BY k.conname) FROM pg_constraint k WHERE k.confrelid = t.oid),
-              pg_get_serial_sequence(t.oid::regclass::text, 'id'))
-            FROM pg_class t WHERE t.oid = '%s'::regclass
-            """;
+    private static final String SHAPE = SqlResource.load("table-swap/shape.sql");
 
     private final TestPostgres pg = TestPostgres.get();
     private String source;
