@@ -3,11 +3,6 @@ package dev.ferry.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -80,10 +75,9 @@ class StagingRouteIT {
                 deadLetter.expectedMessageCount(0);
                 NotifyBuilder done = new NotifyBuilder(camel).wereSentTo("direct:" + STAGING).whenDone(BATCHES).create();
 
-                Output out = new Output();
-                SyncJob.Outcome outcome = out.run(app, o);
+                SyncJob.Outcome outcome = f.sync(app, o);
 
-                assertEquals(0, outcome.exitCode(), out.text());
+                assertEquals(0, outcome.exitCode(), f.output());
                 assertTrue(done.matches(10, TimeUnit.SECONDS), "every batch went through " + STAGING);
                 MockEndpoint.assertIsSatisfied(camel, 10, TimeUnit.SECONDS);
                 // each batch committed once, in key order; the two failed ones on their first redelivery
@@ -137,15 +131,14 @@ class StagingRouteIT {
                 deadLettered.expectedMessageCount(2);
                 deadLettered.expectedHeaderReceived(TableSync.DEAD_LETTERED, 1);
 
-                Output out = new Output();
-                SyncJob.Outcome outcome = out.run(app, o);
+                SyncJob.Outcome outcome = f.sync(app, o);
 
                 MockEndpoint.assertIsSatisfied(camel, 10, TimeUnit.SECONDS);
                 assertTrue(injected.get());
                 assertEquals(List.of("23514", "23514"), failedWrites, "each failed batch reached the channel once, "
                         + "not redelivered");
                 // continued: every other batch staged and the table applied without the two rows; the run is PARTIAL
-                assertEquals(3, outcome.exitCode(), out.text());
+                assertEquals(3, outcome.exitCode(), f.output());
                 assertEquals("PARTIAL", outcome.run().status().name());
                 assertEquals(BOOKS, outcome.run().result("book").read());
                 assertEquals(2, outcome.run().result("book").deadLettered());
@@ -177,27 +170,6 @@ class StagingRouteIT {
             rs.next();
             assertEquals(1, rs.getInt(2), "one staging table: " + rs.getString(1));
             return rs.getString(1);
-        }
-    }
-
-    /** Runs the sync on the advised Camel context, keeping what it printed. */
-    private static final class Output {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-        SyncJob.Outcome run(FerryApp app, SyncJob.Options o) {
-            PrintStream err = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-            PrintStream original = System.err;
-            System.setErr(err);
-            try {
-                return new SyncJob(err, new BufferedReader(new StringReader("")), false).execute(app, o);
-            } finally {
-                System.setErr(original);
-                original.print(text());
-            }
-        }
-
-        String text() {
-            return buffer.toString(StandardCharsets.UTF_8);
         }
     }
 }
