@@ -16,7 +16,7 @@ import dev.ferry.support.TestPostgres;
 import dev.ferry.db.SqlErrors;
 import org.junit.jupiter.api.Test;
 
-/** The redactor masks whole passwords whatever they contain; dead-letter reasons keep no row value. */
+/** The redactor masks whole passwords whatever they contain; reasons keep no row value (no database). */
 class SecretsTest {
 
     private static final String HARD = "Pw,;&'\"x-tail9";
@@ -66,44 +66,5 @@ class SecretsTest {
                 SqlErrors.withoutValues("ERROR: value \"99999999999\" is out of range for type integer"));
         assertEquals("ERROR: invalid byte sequence for encoding \"UTF8\": (bytes removed)",
                 SqlErrors.withoutValues("ERROR: invalid byte sequence for encoding \"UTF8\": 0xc3 0x28"));
-    }
-
-    /** Real messages of PostgreSQL that quote the rejected value, each with a marker that must go. */
-    @Test
-    void should_strip_the_value_of_every_value_quoting_message_of_postgresql() throws SQLException {
-        List<String> failing = List.of(
-                "SELECT 'ecZq7'::pg_temp.mood",
-                "SELECT 'Zq7'::int",
-                "SELECT '2020-13-45 Zq7'::date",
-                "SELECT '{1,Zq7'::int[]",
-                "SELECT '(Zq7'::pg_temp.pair",
-                "SELECT '1e999'::float8 + length('Zq7')",
-                "SELECT '99999999999'::int",
-                "SELECT 'Zq7'::uuid",
-                "SELECT '{\"a\": Zq7'::json",
-                "SELECT 'Zq7'::inet",
-                "SELECT timezone('Zqseven', now())",
-                "SELECT convert_from('\\xc328'::bytea, 'UTF8')",
-                "INSERT INTO pg_temp.uniq VALUES ('Zq7'), ('Zq7')",
-                "INSERT INTO pg_temp.checked VALUES ('Zq7')");
-        try (Connection c = TestPostgres.get().connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE TYPE pg_temp.mood AS ENUM ('ok')");
-            s.execute("CREATE TYPE pg_temp.pair AS (a int, b int)");
-            s.execute("CREATE TABLE pg_temp.uniq (v text PRIMARY KEY)");
-            s.execute("CREATE TABLE pg_temp.checked (v text CHECK (v = 'ok'))");
-            for (String sql : failing) {
-                try {
-                    s.execute(sql);
-                    fail("did not fail: " + sql);
-                } catch (SQLException e) {
-                    String state = e.getSQLState();
-                    assertTrue(state.startsWith("22") || state.startsWith("23"), state + " " + e.getMessage());
-                    String reason = SqlErrors.withoutValues(SqlErrors.message(e));
-                    assertFalse(reason.toLowerCase().contains("zq7") || reason.toLowerCase().contains("zqseven") || reason.contains("99999999999") || reason.contains("1e999")
-                            || reason.contains("0xc3"), sql + " -> " + reason);
-                    assertFalse(reason.isBlank(), sql);
-                }
-            }
-        }
     }
 }

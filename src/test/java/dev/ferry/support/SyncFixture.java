@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
+import dev.ferry.app.FerryApp;
 import dev.ferry.cli.SyncJob;
 import dev.ferry.demo.DemoData;
 
@@ -68,12 +70,24 @@ public final class SyncFixture implements AutoCloseable {
     public SyncJob.Outcome sync(Consumer<SyncJob.Options> adjust) {
         SyncJob.Options o = options();
         adjust.accept(o);
+        return captured(job -> job.run(o));
+    }
+
+    /**
+     * Runs a sync with these options on a Ferry the test started itself (its routes advised, say); what it
+     * printed is kept in {@link #output()}.
+     */
+    public SyncJob.Outcome sync(FerryApp app, SyncJob.Options o) {
+        return captured(job -> job.execute(app, o));
+    }
+
+    private SyncJob.Outcome captured(Function<SyncJob, SyncJob.Outcome> call) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         PrintStream original = System.err;
         System.setErr(err);
         try {
-            return new SyncJob(err, new BufferedReader(new StringReader("")), false).run(o);
+            return call.apply(new SyncJob(err, new BufferedReader(new StringReader("")), false));
         } finally {
             System.setErr(original);
             output = buffer.toString(StandardCharsets.UTF_8);

@@ -1,0 +1,12 @@
+INSERT INTO "Users" SELECT i, 'Name ' || i, 'name ' || i FROM generate_series(1, 20) i;
+INSERT INTO "my table" SELECT i, 'why? ' || i, 1 + i % 20 FROM generate_series(1, 50) i;
+INSERT INTO "a.b" SELECT i, 'sel''ect ' || i, NULL FROM generate_series(1, 30) i;
+INSERT INTO "it's" SELECT i, i * 7, 1 + i % 30, 'it''s ' || i FROM generate_series(1, 40) i;
+UPDATE "a.b" SET next_id = 1 + id % 40;
+INSERT INTO "select" SELECT i, 'Ünï ' || i FROM generate_series(1, 10) i;
+INSERT INTO "Ünïcødé" SELECT i, 'é' || i FROM generate_series(1, 10) i;
+INSERT INTO "q?x#" SELECT i, 'c:?d ' || i, i FROM generate_series(1, 25) i;
+INSERT INTO a.t SELECT i, 'a' || i FROM generate_series(1, 5) i;
+INSERT INTO b.t SELECT i, 'b' || i FROM generate_series(1, 7) i;
+INSERT INTO nokey SELECT 'v' || (i % 4), i FROM generate_series(1, 12) i;
+INSERT INTO events SELECT i, DATE '2024-06-01' + i * 2, 'e' || i FROM generate_series(1, 200) i;
