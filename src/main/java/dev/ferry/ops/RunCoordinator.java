@@ -129,7 +129,13 @@ public final class RunCoordinator {
 
     /** What a run of every table would do; writes nothing. */
     public String dryRun(String who) {
-        SyncJob.Options options = options(List.of(), false, "jmx", who);
+        return dryRun(List.of(), "jmx", who);
+    }
+
+    /** What a run of these tables (none: every table) would do; writes nothing. */
+    public String dryRun(List<String> tables, String trigger, String who) {
+        refuseWhatCannotRun(tables, false);
+        SyncJob.Options options = options(tables, false, trigger, who);
         options.dryRun = true;
         SyncJob.Outcome outcome = quietJob().execute(app, options);
         return outcome.plan() != null ? outcome.plan() : "dry run failed (exit " + outcome.exitCode() + "); see the log";

@@ -144,16 +144,22 @@ public final class DeadLetterStore {
 
     /** The stored rows, oldest first; of one run when {@code runId} is given. */
     public List<Entry> list(String runId) throws SQLException {
+        return list(runId, null);
+    }
+
+    /** The stored rows, oldest first; of one run and/or one table when given. */
+    public List<Entry> list(String runId, String table) throws SQLException {
         if (!exists()) {
             return List.of();
         }
         String sql = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at FROM ferry.dead_letter"
-                + (runId != null ? " WHERE run_id = ?" : "") + " ORDER BY id";
+                + " WHERE (CAST(? AS text) IS NULL OR run_id = ?) AND (CAST(? AS text) IS NULL OR table_name = ?) ORDER BY id";
         List<Entry> out = new ArrayList<>();
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (runId != null) {
-                ps.setString(1, runId);
-            }
+            ps.setString(1, runId);
+            ps.setString(2, runId);
+            ps.setString(3, table);
+            ps.setString(4, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -170,10 +176,15 @@ public final class DeadLetterStore {
      * new reason. Rows whose key the table already holds are updated to the stored values.
      */
     public Replay replay(String runId) throws SQLException {
+        return replay(runId, null);
+    }
+
+    /** {@link #replay(String)} of one run and/or one table when given. */
+    public Replay replay(String runId, String tableName) throws SQLException {
         int landed = 0;
         int remaining = 0;
         SchemaIntrospector catalogue = new SchemaIntrospector(target);
-        for (Entry e : list(runId)) {
+        for (Entry e : list(runId, tableName)) {
             TableInfo table = catalogue.table(e.table()).orElse(null);
             try (Connection c = target.getConnection()) {
                 c.setAutoCommit(false);
@@ -240,15 +251,36 @@ public final class DeadLetterStore {
 
     /** Deletes stored rows (of one run, or all); returns how many. */
     public int purge(String runId) throws SQLException {
+        return purge(runId, null);
+    }
+
+    /** Deletes stored rows of one run and/or one table (all when neither is given); returns how many. */
+    public int purge(String runId, String table) throws SQLException {
         if (!exists()) {
             return 0;
         }
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM ferry.dead_letter" + (runId != null ? " WHERE run_id = ?" : ""))) {
-            if (runId != null) {
-                ps.setString(1, runId);
-            }
+                "DELETE FROM ferry.dead_letter WHERE (CAST(? AS text) IS NULL OR run_id = ?) "
+                        + "AND (CAST(? AS text) IS NULL OR table_name = ?)")) {
+            ps.setString(1, runId);
+            ps.setString(2, runId);
+            ps.setString(3, table);
+            ps.setString(4, table);
             return ps.executeUpdate();
+        }
+    }
+
+    /** The stored row's values (after owner and rules, as set aside) as JSON text, or null when it is gone. */
+    public String rowData(long id) throws SQLException {
+        if (!exists()) {
+            return null;
+        }
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT row_data::text FROM ferry.dead_letter WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
