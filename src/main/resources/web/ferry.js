@@ -108,7 +108,7 @@ async function render() {
   });
   try {
     const content = await views[v.name](v.arg);
-    main.replaceChildren(...content);
+    main.replaceChildren(...content.filter((c) => c));
   } catch (e) {
     main.replaceChildren(card('Cannot load this page', null, el('p', { class: 'error-text' }, e.message)));
   }
@@ -154,7 +154,9 @@ function actionsCard(tables, progress) {
       notify(e.message, true);
     }
   };
-  return card('Run', running ? 'a run is in progress' : null,
+  const last = progress.lastRun;
+  return card('Run', running ? 'a run is in progress' : 'no run in progress'
+    + (last ? '; the last one this service started ended ' + last.status + ' ' + ago(last.finishedAt) : ''),
     el('div', { class: 'actions' },
       el('button', { class: 'primary', id: 'run-all', disabled: running, onclick: () => start({}, 'every table') }, 'Run all tables'),
       el('button', { id: 'run-selected', disabled: running, onclick: () => {
@@ -179,9 +181,7 @@ function actionsCard(tables, progress) {
 
 function progressCard(progress) {
   if (!progress.running) {
-    const last = progress.lastRun;
-    return card('Progress', null, el('p', { class: 'empty' }, 'No run in progress.',
-      last ? [' The last run of this service ended ', pill(last.status), ' ', ago(last.finishedAt), '.'] : null));
+    return null; // the Run card says so
   }
   const rows = progress.tables.map((t) => {
     const pct = t.percent === null ? 0 : t.percent;
