@@ -34,7 +34,8 @@ final class Http {
 
         static Response json(int status, Object value) {
             try {
-                return new Response(status, "application/json; charset=utf-8", JSON.writeValueAsString(value), Map.of());
+                return new Response(status, "application/json; charset=utf-8", withoutUrls(JSON.writeValueAsString(value)),
+                        Map.of());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -59,6 +60,17 @@ final class Http {
             all.put(header, value);
             return new Response(status, contentType, body, all);
         }
+    }
+
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile(
+            "(?i)(?:jdbc:)?postgres(?:ql)?://[^\\s\"\\\\]*");
+
+    /**
+     * The JSON with every database URL replaced, whatever put it there (an error that names the URL it could
+     * not connect to): no answer carries a connection string, with or without its password.
+     */
+    static String withoutUrls(String json) {
+        return URL.matcher(json).replaceAll("(connection string removed)");
     }
 
     /** {@code a=1&b=two} decoded; later duplicates win. */

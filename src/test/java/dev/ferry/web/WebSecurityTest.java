@@ -42,6 +42,15 @@ class WebSecurityTest {
     }
 
     @Test
+    void no_answer_carries_a_connection_string() {
+        assertEquals("{\"error\":\"cannot connect to (connection string removed) refused\",\"n\":1}",
+                Http.Response.error(503, "cannot connect to jdbc:postgresql://db:5432/app?password=x&user=u refused", "n", 1)
+                        .body());
+        assertEquals("{\"e\":\"at (connection string removed)\"}", Http.withoutUrls("{\"e\":\"at postgres://u:p@h/db\"}"));
+        assertEquals("{\"title\":\"Postgres is great\"}", Http.withoutUrls("{\"title\":\"Postgres is great\"}"));
+    }
+
+    @Test
     void same_origin_is_the_host_the_request_was_sent_to_whatever_the_scheme() {
         assertTrue(WebConsole.sameOrigin("http://127.0.0.1:8080", "127.0.0.1:8080"));
         assertTrue(WebConsole.sameOrigin("https://ferry.example", "ferry.example"));
