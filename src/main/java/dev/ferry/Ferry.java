@@ -3,6 +3,7 @@ package dev.ferry;
 import dev.ferry.cli.ConflictsCommand;
 import dev.ferry.cli.DeadLettersCommand;
 import dev.ferry.cli.DemoCommand;
+import dev.ferry.cli.RunsCommand;
 import dev.ferry.cli.ScaffoldCommand;
 import dev.ferry.cli.ServeCommand;
 import dev.ferry.cli.SyncCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Ferry.Version.class,
         description = "Brings production PostgreSQL tables into a development database: owner remapped, atomic, verified.",
         subcommands = {SyncCommand.class, ServeCommand.class, ScaffoldCommand.class, VerifyCommand.class, DeadLettersCommand.class,
-            ConflictsCommand.class, DemoCommand.class, WarmUpCommand.class,
+            ConflictsCommand.class, RunsCommand.class, DemoCommand.class, WarmUpCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:SUCCESS", "1:FAILED", "2:bad usage or configuration (nothing written)",

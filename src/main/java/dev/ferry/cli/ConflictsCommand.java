@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * in which the source's version differs.
  */
 @Command(name = "conflicts", mixinStandardHelpOptions = true,
-        description = "Rows left to a person by conflict: manual (ferry.conflict): table, key, run, differing columns.")
+        description = "Rows left to a person by conflict: manual (ferry.conflict): id, table, key, run, differing columns.",
+        subcommands = ConflictsResolveCommand.class)
 public final class ConflictsCommand implements Callable<Integer> {
 
     @Option(names = "--table", paramLabel = "T", description = "Only this table.")
@@ -29,14 +30,16 @@ public final class ConflictsCommand implements Callable<Integer> {
     public Integer call() {
         try (FerryApp app = FerryApp.start(null, Map.of()); Connection c = app.target().getConnection()) {
             int n = 0;
-            System.out.printf("%-20s  %-16s  %-36s  %-20s  %s%n", "table", "key", "run", "when", "columns that differ");
+            new dev.ferry.ledger.ConflictStore(app.target()).list(null); // a ledger of an earlier version gets its ids
+            System.out.printf("%-6s  %-20s  %-16s  %-36s  %-20s  %s%n", "id", "table", "key", "run", "when",
+                    "columns that differ");
             try {
-                List<String> lines = Jdbc.list(c, "SELECT table_name, row_key, run_id, "
+                List<String> lines = Jdbc.list(c, "SELECT id, table_name, row_key, run_id, "
                         + "to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), (SELECT string_agg(key, ', ' ORDER BY key) FROM "
                         + "jsonb_each(source_row) e WHERE e.value IS DISTINCT FROM target_row -> e.key) FROM ferry.conflict "
                         + "WHERE CAST(? AS text) IS NULL OR table_name = ? ORDER BY table_name, row_key",
-                        rs -> String.format("%-20s  %-16s  %-36s  %-20s  %s%n", rs.getString(1), rs.getString(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5)), table, table);
+                        rs -> String.format("%-6s  %-20s  %-16s  %-36s  %-20s  %s%n", rs.getString(1), rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), table, table);
                 lines.forEach(System.out::print);
                 n = lines.size();
             } catch (SQLException e) {
@@ -45,7 +48,8 @@ public final class ConflictsCommand implements Callable<Integer> {
                 }
             }
             System.err.println(n + " conflict(s)" + (n > 0 ? ": the target's version was kept; the source's is in "
-                    + "ferry.conflict.source_row. Edit the target row, or run the table once with conflict: sourceWins" : ""));
+                    + "ferry.conflict.source_row. Resolve one with ./ferry conflicts resolve ID --keep source|target, or run "
+                    + "the table once with conflict: sourceWins" : ""));
             return ExitCodes.SUCCESS;
         } catch (Exception e) {
             System.err.println(Redactor.redact("conflicts FAILED: " + SqlErrors.message(e)));

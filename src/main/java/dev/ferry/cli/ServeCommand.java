@@ -21,6 +21,7 @@ import dev.ferry.ops.Schedule;
 import dev.ferry.ops.SyncControl;
 import dev.ferry.state.Progress;
 import dev.ferry.db.SqlErrors;
+import dev.ferry.web.WebConsole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,10 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         RunCoordinator coordinator = new RunCoordinator(System.err);
+        WebConsole web = new WebConsole(coordinator, schedule);
         FerryApp app;
         try {
             app = FerryApp.start(tablesDir, Map.of("ferry.schedule", schedule.quartz()), true,
-                    Map.of("ferryCoordinator", coordinator));
+                    Map.of("ferryCoordinator", coordinator, "ferryWeb", web));
         } catch (Exception e) {
             System.err.println(Redactor.redact("cannot start Ferry: " + SqlErrors.message(e)));
             return ExitCodes.USAGE;
@@ -81,6 +83,8 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         coordinator.attach(app);
+        web.attach(app.target(), RunService.runner(app, new Progress(System.err)).tables().keySet(), app.property("ferry.http.user"),
+                app.property("ferry.http.password"));
         app.bean("ferryMetrics", FerryMetrics.class).declare(RunService.runner(app, new Progress(System.err)).tables().keySet(),
                 coordinator::running);
         SyncControl control = new SyncControl(coordinator);
@@ -98,7 +102,8 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         System.err.println("Ferry is serving: " + schedule.describe() + "; http://" + app.property("ferry.http.host") + ":"
-                + app.property("ferry.http.port") + "/metrics and /health"
+                + app.property("ferry.http.port") + "/metrics and /health, status page "
+                + (web.enabled() ? "/" : "off (set FERRY_HTTP_USER and FERRY_HTTP_PASSWORD)")
                 + (jmx != null ? ", JMX " + jmx.address() : ""));
         CountDownLatch stopped = new CountDownLatch(1);
         JmxServer connector = jmx;

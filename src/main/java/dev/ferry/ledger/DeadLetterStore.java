@@ -118,13 +118,18 @@ public final class DeadLetterStore {
 
     /** The stored rows, oldest first; of one run when {@code runId} is given. */
     public List<Entry> list(String runId) throws SQLException {
+        return list(runId, null);
+    }
+
+    /** The stored rows, oldest first; of one run and/or one table when given. */
+    public List<Entry> list(String runId, String table) throws SQLException {
         if (!exists()) {
             return List.of();
         }
         String sql = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at FROM ferry.dead_letter"
-                + (runId != null ? " WHERE run_id = ?" : "") + " ORDER BY id";
+                + " WHERE (CAST(? AS text) IS NULL OR run_id = ?) AND (CAST(? AS text) IS NULL OR table_name = ?) ORDER BY id";
         return Jdbc.with(target, c -> Jdbc.list(c, sql, rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7)), Jdbc.ifPresent(runId)));
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7)), runId, runId, table, table));
     }
 
     /**
@@ -133,10 +138,15 @@ public final class DeadLetterStore {
      * new reason. Rows whose key the table already holds are updated to the stored values.
      */
     public Replay replay(String runId) throws SQLException {
+        return replay(runId, null);
+    }
+
+    /** {@link #replay(String)} of one run and/or one table when given. */
+    public Replay replay(String runId, String tableName) throws SQLException {
         int landed = 0;
         int remaining = 0;
         SchemaIntrospector catalogue = new SchemaIntrospector(target);
-        for (Entry e : list(runId)) {
+        for (Entry e : list(runId, tableName)) {
             TableInfo table = catalogue.table(e.table()).orElse(null);
             try (Connection c = target.getConnection()) {
                 c.setAutoCommit(false);
@@ -192,11 +202,25 @@ public final class DeadLetterStore {
 
     /** Deletes stored rows (of one run, or all); returns how many. */
     public int purge(String runId) throws SQLException {
+        return purge(runId, null);
+    }
+
+    /** Deletes stored rows of one run and/or one table (all when neither is given); returns how many. */
+    public int purge(String runId, String table) throws SQLException {
         if (!exists()) {
             return 0;
         }
-        return Jdbc.with(target, c -> Jdbc.update(c, "DELETE FROM ferry.dead_letter"
-                + (runId != null ? " WHERE run_id = ?" : ""), Jdbc.ifPresent(runId)));
+        return Jdbc.with(target, c -> Jdbc.update(c, "DELETE FROM ferry.dead_letter WHERE (CAST(? AS text) IS NULL "
+                + "OR run_id = ?) AND (CAST(? AS text) IS NULL OR table_name = ?)", runId, runId, table, table));
+    }
+
+    /** The stored row's values (after owner and rules, as set aside) as JSON text, or null when it is gone. */
+    public String rowData(long id) throws SQLException {
+        if (!exists()) {
+            return null;
+        }
+        return Jdbc.with(target, c -> Jdbc.one(c, "SELECT row_data::text FROM ferry.dead_letter WHERE id = ?",
+                rs -> rs.getString(1), id).orElse(null));
     }
 
     private boolean exists() throws SQLException {

@@ -129,7 +129,13 @@ public final class RunCoordinator {
 
     /** What a run of every table would do; writes nothing. */
     public String dryRun(String who) {
-        RunRequest request = request(List.of(), false, "jmx", who);
+        return dryRun(List.of(), "jmx", who);
+    }
+
+    /** What a run of these tables (none: every table) would do; writes nothing. */
+    public String dryRun(List<String> tables, String trigger, String who) {
+        refuseWhatCannotRun(tables, false);
+        RunRequest request = request(tables, false, trigger, who);
         request.dryRun = true;
         RunOutcome outcome = quietJob().execute(app, request);
         if (outcome.plan() != null) {
