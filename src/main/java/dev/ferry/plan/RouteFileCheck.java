@@ -33,7 +33,7 @@ public final class RouteFileCheck {
 
     /** How a parameter's value is read; a parameter the template declares and this map lacks is free text. */
     enum Kind {
-        BOOLEAN, POSITIVE, NON_NEGATIVE, PERCENT, AT_LEAST_MINUS_ONE, MODE, CONFLICT, WRITER, NEW_IDS, RULES
+        BOOLEAN, POSITIVE, NON_NEGATIVE, PERCENT, AT_LEAST_MINUS_ONE, MODE, CONFLICT, WRITER, NEW_IDS, RULES, DIRECTION
     }
 
     private static final Map<String, Kind> KINDS = Map.ofEntries(
@@ -44,7 +44,7 @@ public final class RouteFileCheck {
             Map.entry("maxRowsPerSecond", Kind.NON_NEGATIVE), Map.entry("percent", Kind.PERCENT),
             Map.entry("maxDeadLetters", Kind.AT_LEAST_MINUS_ONE), Map.entry("mode", Kind.MODE),
             Map.entry("conflict", Kind.CONFLICT), Map.entry("writer", Kind.WRITER), Map.entry("newIds", Kind.NEW_IDS),
-            Map.entry("rules", Kind.RULES));
+            Map.entry("rules", Kind.RULES), Map.entry("direction", Kind.DIRECTION));
 
     private static final String TEMPLATE = "table-sync";
 
@@ -144,6 +144,7 @@ public final class RouteFileCheck {
             case WRITER -> Set.of("copy", "sql").contains(v) ? null : "must be copy or sql";
             case NEW_IDS -> Set.of("target", "source").contains(v) ? null : "must be target or source";
             case RULES -> rules(value);
+            case DIRECTION -> Set.of("oneway", "both").contains(v) ? null : "must be oneWay or both";
         };
     }
 

@@ -1,0 +1,5 @@
+package dev.ferry.twoway;
+
+/** A row of one side as read: its key text, the md5 of its column texts, and the texts in column order. */
+record Row(String key, String hash, String[] values) {
+}
