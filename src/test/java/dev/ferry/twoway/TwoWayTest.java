@@ -308,4 +308,43 @@ class TwoWayTest {
         assertNotEquals(one(a, USERS), one(b, USERS));
         assertFalse(cli.output().contains("inserted"));
     }
+
+    @Test
+    void a_run_that_fails_after_the_first_side_committed_converges_on_the_next() throws Exception {
+        assertEquals(0, twoWay(), cli.output());
+        // B will reject A's change (a constraint only B has), after A has committed B's changes
+        exec(b, "ALTER TABLE customers ADD CONSTRAINT no_crash CHECK (name <> 'Crash')");
+        exec(a, "UPDATE customers SET name = 'Crash' WHERE cloud_id = " + C1);
+        exec(b, "UPDATE customers SET name = 'Bolt B' WHERE cloud_id = " + C2 + "; INSERT INTO users (email, name) "
+                + "VALUES ('hal@x', 'Hal'); INSERT INTO customers (cloud_id, name, owner_id) VALUES "
+                + "('00000000-0000-0000-0000-000000000005', 'Eon', currval('users_id_seq'))");
+        assertEquals(1, twoWay(), cli.output());
+        assertEquals("Bolt B", one(a, "SELECT name FROM customers WHERE cloud_id = " + C2), "A committed first");
+        assertEquals("1", one(a, "SELECT count(*) FROM users WHERE email = 'hal@x'"));
+        assertEquals("Acme", one(b, "SELECT name FROM customers WHERE cloud_id = " + C1), "B rolled back whole");
+        exec(b, "ALTER TABLE customers DROP CONSTRAINT no_crash");
+        assertEquals(0, twoWay(), cli.output());
+        assertTrue(cli.output().contains("customers: A->B: 0 inserted, 1 updated, 0 deleted; B->A: 0 inserted, 0 updated, "
+                + "0 deleted; 0 conflict(s)"), "only B's missing half is written: " + cli.output());
+        assertSame();
+        assertEquals("1", one(a, "SELECT count(*) FROM users WHERE email = 'hal@x'"), "nothing doubled");
+        assertEquals("1", one(a, "SELECT count(*) FROM customers WHERE name = 'Eon'"), "nothing doubled");
+        String xa = xmins(a);
+        String xb = xmins(b);
+        assertEquals(0, twoWay(), cli.output());
+        assertEquals(xa, xmins(a));
+        assertEquals(xb, xmins(b));
+    }
+
+    @Test
+    void a_dry_run_shows_each_sides_changes_and_conflicts_and_writes_nothing() throws Exception {
+        String ua = one(a, USERS);
+        String ub = one(b, USERS);
+        assertEquals(0, sync("--two-way", "--dry-run"), cli.output());
+        assertTrue(cli.output().contains("users (two-way, 4 rows in A, 3 in B): A->B: 2 inserted, 0 updated, 0 deleted; "
+                + "B->A: 1 inserted, 0 updated, 0 deleted; 0 conflict(s) (sourceWins)"), cli.output());
+        assertEquals(ua, one(a, USERS));
+        assertEquals(ub, one(b, USERS));
+        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+    }
 }
