@@ -80,7 +80,8 @@ final class SideState {
     static void settings(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
-                    + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'");
+                    + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; "
+                    + "SET LOCAL jit = off");
         }
     }
 

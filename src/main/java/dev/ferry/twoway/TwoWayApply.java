@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,14 +28,42 @@ final class TwoWayApply {
     private TwoWayApply() {
     }
 
+    /** Statements prepared once per side and reused for every row (the server plans each once). */
+    private static final class Statements implements AutoCloseable {
+        private final Connection c;
+        private final Map<String, PreparedStatement> open = new java.util.HashMap<>();
+
+        Statements(Connection c) {
+            this.c = c;
+        }
+
+        PreparedStatement get(String sql) throws SQLException {
+            PreparedStatement ps = open.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                open.put(sql, ps);
+            }
+            return ps;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement ps : open.values()) {
+                ps.close();
+            }
+        }
+    }
+
     /** Applies the writes into {@code to} of every table (in plan order, parents first). */
     static void apply(Connection c, Side to, List<TableChanges> tables, IdMaps maps, String runId) throws SQLException {
         SideState.settings(c);
         for (int i = tables.size() - 1; i >= 0; i--) {
             deletes(c, to, tables.get(i));
         }
-        for (TableChanges ch : tables) {
-            upserts(c, to, ch, maps);
+        try (Statements statements = new Statements(c)) {
+            for (TableChanges ch : tables) {
+                upserts(statements, to, ch, maps);
+            }
         }
         if (to == Side.B) {
             for (TableChanges ch : tables) {
@@ -66,7 +93,7 @@ final class TwoWayApply {
         }
     }
 
-    private static void upserts(Connection c, Side to, TableChanges ch, IdMaps maps) throws SQLException {
+    private static void upserts(Statements c, Side to, TableChanges ch, IdMaps maps) throws SQLException {
         TwoWayTable t = ch.table;
         Side from = to.other();
         Set<String> taken = new HashSet<>(ch.rows(to).keySet());
@@ -121,9 +148,7 @@ final class TwoWayApply {
         }
         String seq = explicitKeys ? t.sequenceSql(to) : null;
         if (seq != null) {
-            try (Statement s = c.createStatement()) {
-                s.execute(seq);
-            }
+            c.get(seq).execute();
         }
     }
 
@@ -139,10 +164,11 @@ final class TwoWayApply {
         }
     }
 
-    private static String[] update(Connection c, TwoWayTable t, Side to, String sql, TableChanges.Write w, String[] values)
+    private static String[] update(Statements c, TwoWayTable t, Side to, String sql, TableChanges.Write w, String[] values)
             throws SQLException {
         boolean[] set = t.settable(to);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = c.get(sql);
+        {
             int n = 1;
             for (int i = 0; i < values.length; i++) {
                 if (set[i]) {
@@ -162,9 +188,10 @@ final class TwoWayApply {
         }
     }
 
-    private static String[] insert(Connection c, TwoWayTable t, Side to, boolean[] included, String[] values)
+    private static String[] insert(Statements c, TwoWayTable t, Side to, boolean[] included, String[] values)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(t.insertSql(to, included))) {
+        PreparedStatement ps = c.get(t.insertSql(to, included));
+        {
             int n = 1;
             for (int i = 0; i < values.length; i++) {
                 if (included[i]) {

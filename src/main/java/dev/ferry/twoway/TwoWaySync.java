@@ -93,7 +93,9 @@ public final class TwoWaySync {
     }
 
     private void once(Run run, List<TwoWayTable> tables) throws SQLException {
+        long t0 = System.nanoTime();
         List<TableChanges> changes = decide(tables);
+        long t1 = System.nanoTime();
         IdMaps maps = mapsOf(changes);
         boolean intoA = changes.stream().anyMatch(ch -> ch.writes.stream().anyMatch(w -> w.to() == Side.A));
         if (intoA) {
@@ -108,6 +110,7 @@ public final class TwoWaySync {
                 }
             }
         }
+        long t2 = System.nanoTime();
         try (Connection c = b.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -121,6 +124,9 @@ public final class TwoWaySync {
                 throw e;
             }
         }
+        long t3 = System.nanoTime();
+        err.printf("two-way: both sides read and decided in %.1f s, A written in %.1f s, B and the state in %.1f s%n",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
         for (TableChanges ch : changes) {
             TableResult r = run.result(ch.table.name);
             r.batchStaged((int) Math.min(Integer.MAX_VALUE, ch.a.size() + (long) ch.b.size()), 0);
