@@ -201,6 +201,9 @@ final class Reconcile {
     static boolean equal(TwoWayTable t, Row ra, Row rb, IdMaps maps) {
         String[] va = ra.values();
         String[] vb = rb.values();
+        if (va == null || vb == null) {
+            return false; // an unchanged side's values are not read: the changed side's row is written
+        }
         for (int i = 0; i < va.length; i++) {
             if (t.ownIds && i == t.key[0]) {
                 continue;

@@ -76,6 +76,73 @@ final class SideState {
         return out;
     }
 
+    /** Every row's key text and hash on one side. */
+    static Map<String, String> hashes(Connection c, TwoWayTable t, Side side) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        int n = t.key.length;
+        try (PreparedStatement ps = c.prepareStatement(t.hashesSql(side))) {
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                String[] k = new String[n];
+                while (rs.next()) {
+                    for (int i = 0; i < n; i++) {
+                        k[i] = rs.getString(i + 1);
+                    }
+                    out.put(n == 1 ? k[0] : String.join("\u001f", k), rs.getString(n + 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The rows of one side as a run needs them: every row with its key and hash, and the values of the rows
+     * the recorded state does not know as they are now (changed or new there); an unchanged row's values
+     * are not read, unless so many rows changed that reading the table whole is cheaper.
+     */
+    static Map<String, Row> rows(Connection c, TwoWayTable t, Side side, List<Pair> before) throws SQLException {
+        Map<String, String> hashes = hashes(c, t, side);
+        Map<String, String> recorded = new HashMap<>();
+        for (Pair p : before) {
+            if (p.key(side) != null && p.hash(side) != null) {
+                recorded.put(p.key(side), p.hash(side));
+            }
+        }
+        List<String> need = new ArrayList<>();
+        for (Map.Entry<String, String> e : hashes.entrySet()) {
+            if (!e.getValue().equals(recorded.get(e.getKey()))) {
+                need.add(e.getKey());
+            }
+        }
+        String byKeys = t.selectByKeysSql(side);
+        if (byKeys == null || need.size() > hashes.size() / 5) {
+            return read(c, t, side);
+        }
+        Map<String, Row> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : hashes.entrySet()) {
+            out.put(e.getKey(), new Row(e.getKey(), e.getValue(), null));
+        }
+        if (need.isEmpty()) {
+            return out;
+        }
+        int n = t.columns.size();
+        try (PreparedStatement ps = c.prepareStatement(byKeys)) {
+            ps.setArray(1, c.createArrayOf("text", need.toArray()));
+            ps.setFetchSize(5_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String[] values = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        values[i] = rs.getString(i + 2);
+                    }
+                    String key = t.keyText(values);
+                    out.put(key, new Row(key, rs.getString(1), values));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The session settings under which every value's text is read and written: the same on both sides. */
     static void settings(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -183,32 +182,24 @@ public final class TwoWaySync {
 
     /** Reads both sides (each in one snapshot) and the state, and decides every table, parents first. */
     private List<TableChanges> decide(List<TwoWayTable> tables) throws SQLException {
-        Map<String, Map<String, Row>> a = new LinkedHashMap<>();
-        try (Connection c = readA.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                SideState.settings(c);
-                for (TwoWayTable t : tables) {
-                    a.put(t.name, SideState.read(c, t, Side.A));
-                }
-            } finally {
-                rollback(c);
-            }
-        }
         List<TableChanges> out = new ArrayList<>();
         IdMaps maps = new IdMaps();
-        try (Connection c = b.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Connection ca = readA.getConnection(); Connection cb = b.getConnection()) {
+            for (Connection c : List.of(ca, cb)) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
             try {
-                SideState.settings(c);
+                SideState.settings(ca);
+                SideState.settings(cb);
                 for (TwoWayTable t : tables) {
-                    List<Pair> before = SideState.load(c, t.name);
-                    out.add(Reconcile.of(t, a.get(t.name), SideState.read(c, t, Side.B), before, maps));
+                    List<Pair> before = SideState.load(cb, t.name);
+                    Map<String, Row> a = SideState.rows(ca, t, Side.A, before);
+                    out.add(Reconcile.of(t, a, SideState.rows(cb, t, Side.B, before), before, maps));
                 }
             } finally {
-                rollback(c);
+                rollback(ca);
+                rollback(cb);
             }
         }
         return out;

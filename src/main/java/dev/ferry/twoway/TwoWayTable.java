@@ -163,6 +163,24 @@ final class TwoWayTable {
         return "SELECT " + hashExpr() + ", " + texts() + " FROM " + table(side);
     }
 
+    /** Every row's key columns as text, then its hash: what a run compares with the recorded state. */
+    String hashesSql(Side side) {
+        StringBuilder keys = new StringBuilder();
+        for (int k : key) {
+            keys.append(Sql.ident(columns.get(k))).append("::text, ");
+        }
+        return "SELECT " + keys + hashExpr() + " FROM " + table(side);
+    }
+
+    /** The rows with these keys (one-column keys; a text array cast to the key's type), as {@link #selectSql}. */
+    String selectByKeysSql(Side side) {
+        if (key.length != 1) {
+            return null;
+        }
+        return selectSql(side) + " WHERE " + Sql.ident(columns.get(key[0])) + " = ANY (CAST(CAST(? AS text[]) AS "
+                + plan.columns().get(key[0]).type() + "[]))";
+    }
+
     private String keyWhere() {
         List<String> parts = new ArrayList<>();
         for (int k : key) {
