@@ -161,7 +161,7 @@ class TwoWayFaultsIT {
         pb.redirectOutput(Files.createTempFile("twoway-ferry", ".log").toFile());
         pb.environment().putAll(java.util.Map.of("FERRY_SOURCE_URL", pg.url(a), "FERRY_SOURCE_USER", pg.user(),
                 "FERRY_SOURCE_PASSWORD", pg.password(), "FERRY_TARGET_URL", pg.url(b), "FERRY_TARGET_USER", pg.user(),
-                "FERRY_TARGET_PASSWORD", pg.password(), "FERRY_RETRY_DELAY_MS", "100", "JAVA_OPTS", "-Xmx256m"));
+                "FERRY_TARGET_PASSWORD", pg.password(), "FERRY_RETRY_DELAY_MS", "100", "FERRY_RETRY_TABLE_ATTEMPTS", "5", "JAVA_OPTS", "-Xmx256m"));
         Process p = pb.start();
         logs.put(p, pb.redirectOutput().file().toPath());
         return p;
