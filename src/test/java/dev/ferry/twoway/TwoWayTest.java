@@ -347,4 +347,29 @@ class TwoWayTest {
         assertEquals(ub, one(b, USERS));
         assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
     }
+
+    @Test
+    void owner_column_and_subsets_on_a_two_way_table_are_refused_naming_table_and_parameter() throws Exception {
+        Files.writeString(routes.resolve("customers.yaml"), route("customers", "cloud_id", "sourceWins",
+                "      - name: ownerColumn\n        value: owner_id\n      - name: where\n        value: \"id > 0\"\n"));
+        String ca = one(a, CUSTOMERS);
+        assertEquals(2, twoWay(), cli.output());
+        assertTrue(cli.output().contains("customers: parameter ownerColumn is refused on a two-way table"), cli.output());
+        assertTrue(cli.output().contains("customers: parameter where is refused on a two-way table"), cli.output());
+        assertEquals(ca, one(a, CUSTOMERS));
+        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+    }
+
+    @Test
+    void a_bad_direction_and_a_run_mixing_one_way_and_two_way_tables_are_refused() throws Exception {
+        Files.writeString(routes.resolve("users.yaml"), route("users", "email", "sourceWins", "").replace("value: both",
+                "value: sideways"));
+        assertEquals(2, twoWay(), cli.output());
+        assertTrue(cli.output().contains("users.yaml") && cli.output().contains("direction"), cli.output());
+        Files.writeString(routes.resolve("users.yaml"), route("users", "email", "sourceWins", "").replace("value: both",
+                "value: oneWay"));
+        assertEquals(2, twoWay(), cli.output());
+        assertTrue(cli.output().contains("not both at once"), cli.output());
+        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+    }
 }
