@@ -32,6 +32,7 @@ final class Reconcile {
         }
         Set<String> usedA = new HashSet<>();
         Set<String> usedB = new HashSet<>();
+        List<Row[]> known = new ArrayList<>();
         for (Pair old : before) {
             Pair p = old.copy();
             ch.after.add(p);
@@ -43,6 +44,49 @@ final class Reconcile {
             if (rb != null) {
                 usedB.add(rb.key());
             }
+            known.add(new Row[] {ra, rb});
+        }
+        // rows no pair knows: inserts on one side, or the same row inserted on both (matched, never duplicated);
+        // every pair is made before any row is compared, so a reference to a row matched later still maps
+        Map<String, Row> unmatchedB = new LinkedHashMap<>();
+        List<Row> noNaturalKeyB = new ArrayList<>();
+        for (Row rb : b.values()) {
+            if (usedB.contains(rb.key())) {
+                continue;
+            }
+            String m = t.natural.length > 0 ? t.naturalText(rb.values()) : rb.key();
+            if (m == null) {
+                noNaturalKeyB.add(rb);
+            } else {
+                unmatchedB.put(m, rb);
+            }
+        }
+        List<Row[]> matched = new ArrayList<>();
+        List<Pair> matchedPairs = new ArrayList<>();
+        for (Row ra : a.values()) {
+            if (usedA.contains(ra.key())) {
+                continue;
+            }
+            String m = t.natural.length > 0 ? naturalOnB(t, ra, maps) : ra.key();
+            Row rb = m == null ? null : unmatchedB.remove(m);
+            if (rb == null) {
+                Pair p = new Pair(0, ra.key(), null, ra.hash(), null);
+                ch.after.add(p);
+                ch.writes.add(new TableChanges.Write(TableChanges.Kind.INSERT, Side.B, p, null, null, ra.values()));
+                continue;
+            }
+            Pair p = new Pair(0, ra.key(), rb.key(), null, null);
+            ch.after.add(p);
+            if (t.ownIds) {
+                maps.put(t.name, ra.key(), rb.key());
+            }
+            matched.add(new Row[] {ra, rb});
+            matchedPairs.add(p);
+        }
+        for (int i = 0; i < before.size(); i++) {
+            Pair p = ch.after.get(i);
+            Row ra = known.get(i)[0];
+            Row rb = known.get(i)[1];
             boolean aChanged = !Objects.equals(p.aHash, ra == null ? null : ra.hash());
             boolean bChanged = !Objects.equals(p.bHash, rb == null ? null : rb.hash());
             if (!aChanged && !bChanged) {
@@ -63,37 +107,10 @@ final class Reconcile {
                 conflict(ch, ra, rb, p, maps);
             }
         }
-        // rows no pair knows: inserts on one side, or the same row inserted on both (matched, never duplicated)
-        Map<String, Row> unmatchedB = new LinkedHashMap<>();
-        List<Row> noNaturalKeyB = new ArrayList<>();
-        for (Row rb : b.values()) {
-            if (usedB.contains(rb.key())) {
-                continue;
-            }
-            String m = t.natural.length > 0 ? t.naturalText(rb.values()) : rb.key();
-            if (m == null) {
-                noNaturalKeyB.add(rb);
-            } else {
-                unmatchedB.put(m, rb);
-            }
-        }
-        for (Row ra : a.values()) {
-            if (usedA.contains(ra.key())) {
-                continue;
-            }
-            String m = t.natural.length > 0 ? naturalOnB(t, ra, maps) : ra.key();
-            Row rb = m == null ? null : unmatchedB.remove(m);
-            if (rb == null) {
-                Pair p = new Pair(0, ra.key(), null, ra.hash(), null);
-                ch.after.add(p);
-                ch.writes.add(new TableChanges.Write(TableChanges.Kind.INSERT, Side.B, p, null, null, ra.values()));
-                continue;
-            }
-            Pair p = new Pair(0, ra.key(), rb.key(), null, null);
-            ch.after.add(p);
-            if (t.ownIds) {
-                maps.put(t.name, ra.key(), rb.key());
-            }
+        for (int i = 0; i < matched.size(); i++) {
+            Row ra = matched.get(i)[0];
+            Row rb = matched.get(i)[1];
+            Pair p = matchedPairs.get(i);
             if (equal(t, ra, rb, maps)) {
                 p.set(Side.A, ra.key(), ra.hash());
                 p.set(Side.B, rb.key(), rb.hash());

@@ -26,6 +26,7 @@ class TwoWayTest {
 
     private static final String SCHEMA = """
             CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, name text,
+                                manager_id int REFERENCES users (id),
                                 updated_at timestamptz NOT NULL DEFAULT '2030-01-01');
             CREATE TABLE customers (id serial PRIMARY KEY, cloud_id uuid NOT NULL UNIQUE, name text NOT NULL,
                                     owner_id int NOT NULL REFERENCES users (id),
@@ -33,7 +34,8 @@ class TwoWayTest {
             """;
 
     /** Each table through natural keys only: equal on both sides when every row and reference arrived. */
-    private static final String USERS = "SELECT string_agg(email || '|' || coalesce(name, '-'), ';' ORDER BY email) FROM users";
+    private static final String USERS = "SELECT string_agg(u.email || '|' || coalesce(u.name, '-') || '|' "
+            + "|| coalesce(m.email, '-'), ';' ORDER BY u.email) FROM users u LEFT JOIN users m ON m.id = u.manager_id";
     private static final String CUSTOMERS = "SELECT string_agg(c.cloud_id || '|' || c.name || '|' || u.email, ';' "
             + "ORDER BY c.cloud_id) FROM customers c JOIN users u ON u.id = c.owner_id";
 
@@ -51,6 +53,7 @@ class TwoWayTest {
         exec(a, SCHEMA + """
                 SELECT setval('users_id_seq', 500); SELECT setval('customers_id_seq', 900);
                 INSERT INTO users (email, name) VALUES ('ann@x', 'Ann'), ('bob@x', 'Bob'), ('cy@x', 'Cy'), ('dee@x', 'Dee');
+                UPDATE users SET manager_id = (SELECT id FROM users WHERE email = 'bob@x') WHERE email IN ('ann@x', 'dee@x');
                 INSERT INTO customers (cloud_id, name, owner_id) VALUES
                     ('00000000-0000-0000-0000-000000000001', 'Acme', (SELECT id FROM users WHERE email = 'ann@x')),
                     ('00000000-0000-0000-0000-000000000002', 'Bolt', (SELECT id FROM users WHERE email = 'bob@x')),
@@ -58,6 +61,7 @@ class TwoWayTest {
                 """);
         exec(b, SCHEMA + """
                 INSERT INTO users (email, name) VALUES ('bob@x', 'Bob'), ('ann@x', 'Ann'), ('eve@x', 'Eve');
+                UPDATE users SET manager_id = (SELECT id FROM users WHERE email = 'bob@x') WHERE email IN ('ann@x', 'eve@x');
                 INSERT INTO customers (cloud_id, name, owner_id) VALUES
                     ('00000000-0000-0000-0000-000000000002', 'Bolt', (SELECT id FROM users WHERE email = 'bob@x')),
                     ('00000000-0000-0000-0000-000000000009', 'Zinc', (SELECT id FROM users WHERE email = 'eve@x'));
@@ -147,7 +151,10 @@ class TwoWayTest {
     void first_run_matches_by_natural_keys_then_changes_flow_both_ways_and_a_quiet_run_writes_nothing() throws Exception {
         assertEquals(0, twoWay(), cli.output());
         assertSame();
-        assertEquals("ann@x|Ann;bob@x|Bob;cy@x|Cy;dee@x|Dee;eve@x|Eve", one(b, USERS));
+        assertEquals("ann@x|Ann|bob@x;bob@x|Bob|-;cy@x|Cy|-;dee@x|Dee|bob@x;eve@x|Eve|bob@x", one(b, USERS),
+                "manager_id, a reference into the same table, rewritten both ways");
+        assertTrue(cli.output().contains("users: A->B: 2 inserted, 0 updated, 0 deleted; B->A: 1 inserted, 0 updated, "
+                + "0 deleted; 0 conflict(s)"), "ann and bob, the same on both sides, are no conflict: " + cli.output());
         assertEquals("5", one(a, "SELECT count(*) FROM users"), "ann and bob matched, not duplicated");
         assertTrue(Integer.parseInt(one(a, "SELECT id FROM users WHERE email = 'eve@x'")) > 500, "eve took A's own id");
         assertTrue(Integer.parseInt(one(b, "SELECT id FROM users WHERE email = 'dee@x'")) < 500, "dee took B's own id");
