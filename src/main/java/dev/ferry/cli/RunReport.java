@@ -46,6 +46,9 @@ public final class RunReport {
             table.put("deadLettered", t.deadLettered());
             table.put("resumed", t.resumed());
             table.put("seconds", t.seconds());
+            if ("twoWay".equals(t.mode())) { // the counts per direction and the conflicts, in words
+                table.put("effect", t.effect());
+            }
             if (t.error() != null) {
                 table.put("error", Redactor.redact(t.error()));
             }

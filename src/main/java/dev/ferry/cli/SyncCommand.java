@@ -62,6 +62,10 @@ public final class SyncCommand implements Callable<Integer> {
             description = "Refuse (exit 2) when the source login may write to a synced table (FERRY_SOURCE_READ_ONLY=required).")
     boolean requireReadOnlySource;
 
+    @Option(names = "--two-way", description = "Allow the tables with direction: both: each side's changes go to the other, "
+            + "writing into the first database (FERRY_SOURCE_*) too (serve: FERRY_TWO_WAY=true).")
+    boolean twoWay;
+
     @Override
     public Integer call() {
         SyncJob.Options options = new SyncJob.Options();
@@ -75,6 +79,7 @@ public final class SyncCommand implements Callable<Integer> {
         options.dryRun = dryRun;
         options.failedOnly = failedOnly;
         options.fresh = fresh;
+        options.twoWay = twoWay;
         if (noVerify) {
             options.overrides.put("ferry.verify", "false");
         }

@@ -25,6 +25,8 @@ public class RunRequest {
     public boolean failedOnly;
     /** Discard the selected tables' staged rows and checkpoints before the run: nothing is resumed. */
     public boolean fresh;
+    /** Two-way tables (direction: both) may run, writing into the first database too ({@code sync --two-way}). */
+    public boolean twoWay;
     /** The name of a database marked as production that may nevertheless be written. */
     public String allowProductionTarget;
     /** The run's id, when the caller needs it before the run starts (JMX, HTTP); null for a new one. */

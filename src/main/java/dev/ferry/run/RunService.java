@@ -36,11 +36,13 @@ public final class RunService {
     private final PrintStream err;
     private final Questions questions;
     private volatile SyncRunner running;
+    private final TwoWayRuns twoWay;
 
     /** A service printing progress on {@code err} and asking {@code questions} when it must. */
     public RunService(PrintStream err, Questions questions) {
         this.err = err;
         this.questions = questions;
+        this.twoWay = new TwoWayRuns(err, questions);
     }
 
     /** The run entry over a started app's routes and pools. */
@@ -51,6 +53,10 @@ public final class RunService {
 
     /** The run in progress, or null. */
     public Run current() {
+        Run both = twoWay.current();
+        if (both != null) {
+            return both;
+        }
         SyncRunner runner = running;
         return runner == null ? null : runner.current();
     }
@@ -60,6 +66,10 @@ public final class RunService {
         SyncRunner runner = running;
         if (runner != null) {
             runner.stopCurrent();
+        }
+        Run both = twoWay.current();
+        if (both != null) {
+            both.requestStop();
         }
     }
 
@@ -81,6 +91,17 @@ public final class RunService {
             List<TableSpec> specs = request.failedOnly ? failedInLastRun(app, all) : select(all, request.tables);
             if (specs.isEmpty()) {
                 return RunOutcome.nothing(null, "nothing to run: every table of the last run ended SUCCESS");
+            }
+            List<String> both = TwoWayRuns.twoWay(app, specs);
+            if (!both.isEmpty()) { // direction: both (dev.ferry.twoway)
+                RunOutcome outcome = twoWay.execute(app, request, runner, specs, both);
+                if (outcome.run() != null) {
+                    progress.summary(outcome.run());
+                    for (RunListener listener : app.camel().getRegistry().findByType(RunListener.class)) {
+                        listener.finished(outcome.run());
+                    }
+                }
+                return outcome;
             }
             connect(app.source(), "source", app.property("ferry.source.url"));
             connect(app.target(), "target", app.property("ferry.target.url"));
@@ -108,7 +129,7 @@ public final class RunService {
             return RunOutcome.failed("FAILED: " + e.getMessage(), e);
         } catch (SafetyChecks.Refusal | Hazards.Hazard e) {
             return RunOutcome.refused("refused: " + e.getMessage(), e);
-        } catch (RunRefused | UserSqlException e) {
+        } catch (RunRefused | UserSqlException | dev.ferry.twoway.TwoWayTables.Refusal e) {
             return RunOutcome.refused(e.getMessage(), e);
         } catch (PlanException e) {
             return RunOutcome.failed("FAILED before any row was written: " + e.getMessage(), e);
@@ -214,7 +235,7 @@ public final class RunService {
     }
 
     /** Connects once outside the pool, so an unreachable database fails at once in one line. */
-    private static void connect(HikariDataSource pool, String role, String url) throws Unreachable {
+    static void connect(HikariDataSource pool, String role, String url) throws Unreachable {
         Properties props = new Properties();
         props.putAll(pool.getDataSourceProperties());
         if (pool.getUsername() != null) {

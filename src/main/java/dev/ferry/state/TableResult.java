@@ -108,7 +108,8 @@ public final class TableResult {
         return mode;
     }
 
-    void mode(String value) {
+    /** The mode the report shows (a two-way table's is twoWay). */
+    public void mode(String value) {
         mode = value;
     }
 
