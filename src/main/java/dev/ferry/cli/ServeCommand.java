@@ -21,7 +21,7 @@ import dev.ferry.ops.Schedule;
 import dev.ferry.ops.SyncControl;
 import dev.ferry.state.Progress;
 import dev.ferry.db.SqlErrors;
-import dev.ferry.web.WebConsole;
+import dev.ferry.ops.web.WebConsole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -65,7 +65,7 @@ class RouteFilesValidTest {
     @Test
     void should_name_every_ferry_route_file_camel_yaml() throws Exception {
         List<Path> files = ferryRouteFiles();
-        assertEquals(8, files.size(), files.toString());
+        assertEquals(9, files.size(), files.toString());
         for (Path f : files) {
             assertTrue(f.getFileName().toString().endsWith(".camel.yaml"), f + " is not named *.camel.yaml");
         }

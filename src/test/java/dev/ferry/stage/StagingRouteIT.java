@@ -48,11 +48,11 @@ class StagingRouteIT {
                 CamelContext camel = app.camel();
                 Map<String, List<Integer>> attempts = new ConcurrentHashMap<>(); // last key -> redelivery counters seen
                 List<String> order = Collections.synchronizedList(new ArrayList<>());
-                // after the batch is written, before its checkpoint and commit: the third batch meets a serialization
+                // after the batch is written, before its checkpoint (step ferry-checkpoint) and commit: the third batch meets a serialization
                 // failure, the fifth a connection lost mid-write, each on its first attempt only
                 AdviceWith.adviceWith(camel, STAGING_TX, a -> {
-                    a.weaveByToUri("sql:UPDATE ferry.checkpoint*").before().process(e -> {
-                        String key = e.getMessage().getHeader("ferryLastKey", String.class);
+                    a.weaveById("ferry-checkpoint").before().process(e -> {
+                        String key = e.getMessage().getHeader(StageHeaders.LAST_KEY, String.class);
                         int redelivery = e.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
                         attempts.computeIfAbsent(key, k -> {
                             order.add(k);
@@ -82,7 +82,7 @@ class StagingRouteIT {
                 MockEndpoint.assertIsSatisfied(camel, 10, TimeUnit.SECONDS);
                 // each batch committed once, in key order; the two failed ones on their first redelivery
                 List<String> committed = staged.getExchanges().stream()
-                        .map(e -> e.getMessage().getHeader("ferryLastKey", String.class)).toList();
+                        .map(e -> e.getMessage().getHeader(StageHeaders.LAST_KEY, String.class)).toList();
                 assertEquals(order, committed, "one commit per batch, in order");
                 assertEquals(BATCHES, attempts.size());
                 for (int i = 0; i < order.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.ferry.web;
+package dev.ferry.ops.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

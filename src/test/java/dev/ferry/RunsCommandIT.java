@@ -13,7 +13,7 @@ import dev.ferry.support.SyncFixture;
 import org.junit.jupiter.api.Test;
 
 /** {@code ferry runs}, {@code runs show ID} and {@code conflicts resolve ID --keep} on real PostgreSQL. */
-class RunsCommandTest {
+class RunsCommandIT {
 
     @Test
     void should_list_the_last_runs_newest_first_and_show_one_with_its_tables() throws Exception {

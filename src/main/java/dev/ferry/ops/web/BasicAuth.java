@@ -1,4 +1,4 @@
-package dev.ferry.web;
+package dev.ferry.ops.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.ferry.web;
+package dev.ferry.ops.web;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,12 +15,10 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.ledger.ActionLog;
 import dev.ferry.log.Redactor;
 import dev.ferry.ops.RunCoordinator;
 import dev.ferry.ops.Schedule;
-import dev.ferry.ledger.ActionLog;
-import dev.ferry.ledger.ConflictStore;
-import dev.ferry.ledger.DeadLetterStore;
 import dev.ferry.state.Run;
 import dev.ferry.ledger.RunHistory;
 import dev.ferry.db.SqlErrors;
@@ -39,6 +37,7 @@ final class StatusApi {
     private static final int TREND_RUNS = 20;
 
     private final RunCoordinator coordinator;
+    private final RepairApi repairs;
     private final Schedule schedule;
     private final DataSource target;
     private final Set<String> tables;
@@ -48,6 +47,7 @@ final class StatusApi {
         this.schedule = schedule;
         this.target = target;
         this.tables = new TreeSet<>(tables);
+        this.repairs = new RepairApi(target);
     }
 
     /** A table as a run shows it: the ledger's columns, or the live ones while it runs. */
@@ -63,7 +63,7 @@ final class StatusApi {
     Http.Response answer(Http.Request r) {
         try {
             return route(r);
-        } catch (BadRequest e) {
+        } catch (ApiBodies.BadRequest e) {
             return Http.Response.error(400, e.getMessage());
         } catch (SQLException e) {
             return Http.Response.error(503, Redactor.redact("the development database did not answer: "
@@ -71,7 +71,7 @@ final class StatusApi {
         }
     }
 
-    private Http.Response route(Http.Request r) throws SQLException, BadRequest {
+    private Http.Response route(Http.Request r) throws SQLException, ApiBodies.BadRequest {
         String path = r.path().endsWith("/") && r.path().length() > 1 ? r.path().substring(0, r.path().length() - 1) : r.path();
         boolean post = r.method().equals("POST");
         Matcher m;
@@ -83,21 +83,21 @@ final class StatusApi {
             case "/api/tables":
                 return post ? notAllowed("GET") : Http.Response.json(200, Map.of("tables", trends()));
             case "/api/dead-letters":
-                return post ? notAllowed("GET") : deadLetters(r);
+                return post ? notAllowed("GET") : repairs.deadLetters(r);
             case "/api/dead-letters/replay":
-                return post ? replay(r) : notAllowed("POST");
+                return post ? repairs.replay(r) : notAllowed("POST");
             case "/api/dead-letters/purge":
-                return post ? purge(r) : notAllowed("POST");
+                return post ? repairs.purge(r) : notAllowed("POST");
             case "/api/conflicts":
-                return post ? notAllowed("GET") : conflicts(r);
+                return post ? notAllowed("GET") : repairs.conflicts(r);
             default:
                 break;
         }
         if ((m = RESOLVE.matcher(path)).matches()) {
-            return post ? resolve(r, Long.parseLong(m.group(1))) : notAllowed("POST");
+            return post ? repairs.resolve(r, Long.parseLong(m.group(1))) : notAllowed("POST");
         }
         if ((m = DEAD_LETTER.matcher(path)).matches()) {
-            return post ? notAllowed("GET") : deadLetter(Long.parseLong(m.group(1)));
+            return post ? notAllowed("GET") : repairs.deadLetter(Long.parseLong(m.group(1)));
         }
         if ((m = RUN.matcher(path)).matches()) {
             return post ? notAllowed("GET") : run(m.group(1));
@@ -111,9 +111,9 @@ final class StatusApi {
 
     // ---- runs
 
-    private Http.Response runs(Http.Request r) throws SQLException, BadRequest {
-        int limit = intParam(r, "limit", 20, 1, 500);
-        int offset = intParam(r, "offset", 0, 0, Integer.MAX_VALUE);
+    private Http.Response runs(Http.Request r) throws SQLException, ApiBodies.BadRequest {
+        int limit = ApiBodies.intParam(r, "limit", 20, 1, 500);
+        int offset = ApiBodies.intParam(r, "offset", 0, 0, Integer.MAX_VALUE);
         RunHistory.Page page = new RunHistory(target).page(limit, offset);
         List<Object> runs = new ArrayList<>();
         for (RunHistory.RunRow row : page.runs()) {
@@ -185,25 +185,25 @@ final class StatusApi {
         return body;
     }
 
-    private Http.Response startRun(Http.Request r) throws SQLException, BadRequest {
-        JsonNode body = body(r, Set.of("tables", "failedOnly", "dryRun"));
+    private Http.Response startRun(Http.Request r) throws SQLException, ApiBodies.BadRequest {
+        JsonNode body = ApiBodies.body(r, Set.of("tables", "failedOnly", "dryRun"));
         List<String> selected = new ArrayList<>();
         JsonNode t = body.get("tables");
         if (t != null && !t.isNull()) {
             if (!t.isArray()) {
-                throw new BadRequest("tables must be a list of table names, e.g. {\"tables\": [\"book\"]}");
+                throw new ApiBodies.BadRequest("tables must be a list of table names, e.g. {\"tables\": [\"book\"]}");
             }
             for (JsonNode n : t) {
                 if (!n.isTextual() || n.asText().isBlank()) {
-                    throw new BadRequest("tables must be a list of table names, e.g. {\"tables\": [\"book\"]}");
+                    throw new ApiBodies.BadRequest("tables must be a list of table names, e.g. {\"tables\": [\"book\"]}");
                 }
                 selected.add(n.asText().trim());
             }
         }
-        boolean failedOnly = bool(body, "failedOnly");
-        boolean dryRun = bool(body, "dryRun");
+        boolean failedOnly = ApiBodies.bool(body, "failedOnly");
+        boolean dryRun = ApiBodies.bool(body, "dryRun");
         if (dryRun && failedOnly) {
-            throw new BadRequest("a dry run shows the plan of the tables given (or all): leave out failedOnly");
+            throw new ApiBodies.BadRequest("a dry run shows the plan of the tables given (or all): leave out failedOnly");
         }
         try {
             if (dryRun) {
@@ -316,206 +316,5 @@ final class StatusApi {
             out.add(row);
         }
         return out;
-    }
-
-    // ---- dead letters
-
-    private Http.Response deadLetters(Http.Request r) throws SQLException {
-        List<DeadLetterStore.Entry> entries = new DeadLetterStore(target).list(r.param("run"), r.param("table"));
-        Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
-        for (DeadLetterStore.Entry e : entries) {
-            Map<String, Object> g = groups.computeIfAbsent(e.runId() + "\u0000" + e.table(), k -> {
-                Map<String, Object> n = new LinkedHashMap<>();
-                n.put("runId", e.runId());
-                n.put("table", e.table());
-                n.put("count", 0);
-                n.put("entries", new ArrayList<Map<String, Object>>());
-                return n;
-            });
-            g.put("count", (Integer) g.get("count") + 1);
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> list = (List<Map<String, Object>>) g.get("entries");
-            if (list.size() < 200) {
-                list.add(entry(e));
-            }
-        }
-        return Http.Response.json(200, Map.of("total", entries.size(), "groups", groups.values()));
-    }
-
-    private static Map<String, Object> entry(DeadLetterStore.Entry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("runId", e.runId());
-        m.put("table", e.table());
-        m.put("key", e.key());
-        m.put("sqlState", e.sqlState());
-        m.put("reason", e.message() == null ? null : Redactor.redact(e.message()));
-        m.put("createdAt", e.createdAt() == null ? null : e.createdAt().toInstant());
-        return m;
-    }
-
-    private Http.Response deadLetter(long id) throws SQLException {
-        DeadLetterStore store = new DeadLetterStore(target);
-        String row = store.rowData(id);
-        if (row == null) {
-            return Http.Response.error(404, "no dead letter " + id + " (replayed, purged or landed by a later run)");
-        }
-        DeadLetterStore.Entry entry = store.list(null, null).stream().filter(e -> e.id() == id).findFirst().orElse(null);
-        if (entry == null) {
-            return Http.Response.error(404, "no dead letter " + id);
-        }
-        Map<String, Object> body = entry(entry);
-        body.put("row", tree(row));
-        return Http.Response.json(200, body);
-    }
-
-    private Http.Response replay(Http.Request r) throws SQLException, BadRequest {
-        JsonNode body = body(r, Set.of("runId", "table"));
-        String run = text(body, "runId");
-        String table = text(body, "table");
-        DeadLetterStore.Replay replay = new DeadLetterStore(target).replay(run, table);
-        new ActionLog(target).record(r.user(), "dead letters replay", scope(run, table) + ": " + replay.landed()
-                + " landed, " + replay.remaining() + " still rejected");
-        return Http.Response.json(200, Map.of("landed", replay.landed(), "remaining", replay.remaining()));
-    }
-
-    private Http.Response purge(Http.Request r) throws SQLException, BadRequest {
-        JsonNode body = body(r, Set.of("runId", "table", "all"));
-        String run = text(body, "runId");
-        String table = text(body, "table");
-        if (run == null && table == null && !bool(body, "all")) {
-            throw new BadRequest("say what to purge: {\"runId\": ...}, {\"table\": ...}, or {\"all\": true}");
-        }
-        int purged = new DeadLetterStore(target).purge(run, table);
-        new ActionLog(target).record(r.user(), "dead letters purge", scope(run, table) + ": " + purged + " purged");
-        return Http.Response.json(200, Map.of("purged", purged));
-    }
-
-    private static String scope(String run, String table) {
-        if (run == null && table == null) {
-            return "all";
-        }
-        return (run != null ? "run " + run : "") + (run != null && table != null ? ", " : "")
-                + (table != null ? "table " + table : "");
-    }
-
-    // ---- conflicts
-
-    private Http.Response conflicts(Http.Request r) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ConflictStore.Entry e : new ConflictStore(target).list(r.param("table"))) {
-            out.add(conflict(e));
-        }
-        return Http.Response.json(200, Map.of("conflicts", out));
-    }
-
-    private static Map<String, Object> conflict(ConflictStore.Entry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("table", e.table());
-        m.put("key", e.key());
-        m.put("runId", e.runId());
-        m.put("createdAt", e.createdAt());
-        m.put("source", tree(e.sourceRow()));
-        m.put("target", tree(e.targetRow()));
-        m.put("differing", e.differing());
-        return m;
-    }
-
-    private Http.Response resolve(Http.Request r, long id) throws SQLException, BadRequest {
-        JsonNode body = body(r, Set.of("keep"));
-        ConflictStore.Keep keep = ConflictStore.Keep.of(text(body, "keep"));
-        if (keep == null) {
-            throw new BadRequest("say which version to keep: {\"keep\": \"source\"} (production's) or "
-                    + "{\"keep\": \"target\"} (development's)");
-        }
-        ConflictStore store = new ConflictStore(target);
-        if (store.get(id) == null) {
-            return Http.Response.error(404, "no conflict " + id + " (resolved already, or never recorded)");
-        }
-        try {
-            ConflictStore.Entry e = store.resolve(id, keep);
-            new ActionLog(target).record(r.user(), "conflict resolve", "conflict " + id + " (" + e.table() + " " + e.key()
-                    + "): kept " + (keep == ConflictStore.Keep.SOURCE ? "production's" : "development's") + " version");
-            return Http.Response.json(200, Map.of("resolved", id, "kept", keep.name().toLowerCase(java.util.Locale.ROOT)));
-        } catch (ConflictStore.CannotResolve e) {
-            return Http.Response.error(409, Redactor.redact(e.getMessage()));
-        }
-    }
-
-    // ---- helpers
-
-    /** The JSON object of the body ({@code {}} when empty), with no field but {@code allowed}. */
-    private static JsonNode body(Http.Request r, Set<String> allowed) throws BadRequest {
-        String text = r.body() == null || r.body().isBlank() ? "{}" : r.body();
-        JsonNode node;
-        try {
-            node = Http.JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new BadRequest("the body is not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new BadRequest("the body must be a JSON object");
-        }
-        for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw new BadRequest("unknown field '" + name + "'; known: " + String.join(", ", new TreeSet<>(allowed)));
-            }
-        }
-        return node;
-    }
-
-    private static boolean bool(JsonNode body, String field) throws BadRequest {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return false;
-        }
-        if (!n.isBoolean()) {
-            throw new BadRequest(field + " must be true or false");
-        }
-        return n.asBoolean();
-    }
-
-    private static String text(JsonNode body, String field) throws BadRequest {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new BadRequest(field + " must be a string");
-        }
-        return n.asText().isBlank() ? null : n.asText().trim();
-    }
-
-    private static int intParam(Http.Request r, String name, int fallback, int min, int max) throws BadRequest {
-        String v = r.param(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new BadRequest(name + " must be a whole number from " + min + (max == Integer.MAX_VALUE ? "" : " to " + max));
-        }
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return json == null ? null : Http.JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    /** A request the API cannot take; the message says what to send. */
-    static final class BadRequest extends Exception {
-        BadRequest(String message) {
-            super(message);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.ferry.web;
+package dev.ferry.ops.web;
 
 import org.apache.camel.support.DefaultHeaderFilterStrategy;
 
