@@ -57,21 +57,26 @@ final class SideState {
     }
 
     /** Every row of one side, by key; read in the session settings every side's text is compared in. */
+    /** The rows the statement reads (hash, then the columns as text), by key, into {@code out}. */
+    private static void collect(PreparedStatement ps, TwoWayTable t, int n, Map<String, Row> out) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String[] values = new String[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = rs.getString(i + 2);
+                }
+                String key = t.keyText(values);
+                out.put(key, new Row(key, rs.getString(1), values));
+            }
+        }
+    }
+
     static Map<String, Row> read(Connection c, TwoWayTable t, Side side) throws SQLException {
         Map<String, Row> out = new LinkedHashMap<>();
         int n = t.columns.size();
         try (PreparedStatement ps = c.prepareStatement(t.selectSql(side))) {
             ps.setFetchSize(5_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String[] values = new String[n];
-                    for (int i = 0; i < n; i++) {
-                        values[i] = rs.getString(i + 2);
-                    }
-                    String key = t.keyText(values);
-                    out.put(key, new Row(key, rs.getString(1), values));
-                }
-            }
+            collect(ps, t, n, out);
         }
         return out;
     }
@@ -129,16 +134,7 @@ final class SideState {
         try (PreparedStatement ps = c.prepareStatement(byKeys)) {
             ps.setArray(1, c.createArrayOf("text", need.toArray()));
             ps.setFetchSize(5_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String[] values = new String[n];
-                    for (int i = 0; i < n; i++) {
-                        values[i] = rs.getString(i + 2);
-                    }
-                    String key = t.keyText(values);
-                    out.put(key, new Row(key, rs.getString(1), values));
-                }
-            }
+            collect(ps, t, n, out);
         }
         return out;
     }

@@ -83,12 +83,12 @@ class FerrySchemaIT {
         assertTrue(columns("ferry.checkpoint").endsWith(" staging_id"), columns("ferry.checkpoint"));
         assertEquals("r1 SUCCESS 1", query("SELECT id || ' ' || status || ' ' || snapshots FROM ferry.run"));
         assertEquals("7", query("SELECT last_key FROM ferry.checkpoint"));
-        assertEquals("checkpoint,conflict,dead_letter,id_map,row_hash,run,run_table,schema_version,watermark",
+        assertEquals("action,checkpoint,conflict,dead_letter,id_map,row_hash,run,run_table,schema_version,watermark",
                 query("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' "
                         + "AND relnamespace = 'ferry'::regnamespace"));
-        assertEquals("1 ferry schema", query("SELECT version || ' ' || description FROM ferry.schema_version"));
+        assertEquals("1 ferry schema,2 conflict ids and actions", query("SELECT string_agg(version || ' ' || description, ',' ORDER BY version) FROM ferry.schema_version"));
         new RunLedger(ds).ensureSchema();
-        assertEquals("1", query("SELECT count(*) FROM ferry.schema_version"));
+        assertEquals("2", query("SELECT count(*) FROM ferry.schema_version"));
         assertEquals("1", query("SELECT count(*) FROM ferry.run"));
     }
 
@@ -101,7 +101,7 @@ class FerrySchemaIT {
         new RunLedger(ds).ensureSchema();
         assertEquals(before, columns("ferry.dead_letter"));
         assertEquals("1", query("SELECT count(*) FROM ferry.dead_letter"));
-        assertEquals("1", query("SELECT string_agg(version::text, ',') FROM ferry.schema_version"));
+        assertEquals("1,2", query("SELECT string_agg(version::text, ',' ORDER BY version) FROM ferry.schema_version"));
     }
 
     @Test
@@ -125,7 +125,7 @@ class FerrySchemaIT {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals("1", query("SELECT count(*) FROM ferry.schema_version"));
+        assertEquals("2", query("SELECT count(*) FROM ferry.schema_version"));
         assertEquals("0", query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
                 + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
     }
