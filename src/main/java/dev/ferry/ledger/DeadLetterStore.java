@@ -126,11 +126,24 @@ public final class DeadLetterStore {
         if (!exists()) {
             return List.of();
         }
-        String sql = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at FROM ferry.dead_letter"
-                + " WHERE (CAST(? AS text) IS NULL OR run_id = ?) AND (CAST(? AS text) IS NULL OR table_name = ?) ORDER BY id";
-        return Jdbc.with(target, c -> Jdbc.list(c, sql, rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7)), runId, runId, table, table));
+        String sql = ENTRIES + " WHERE (CAST(? AS text) IS NULL OR run_id = ?) AND (CAST(? AS text) IS NULL OR table_name = ?)"
+                + " ORDER BY id";
+        return Jdbc.with(target, c -> Jdbc.list(c, sql, ENTRY, runId, runId, table, table));
     }
+
+    /** The stored row {@code id}, if it is still there. */
+    public java.util.Optional<Entry> entry(long id) throws SQLException {
+        if (!exists()) {
+            return java.util.Optional.empty();
+        }
+        return Jdbc.with(target, c -> Jdbc.one(c, ENTRIES + " WHERE id = ?", ENTRY, id));
+    }
+
+    private static final String ENTRIES = "SELECT id, run_id, table_name, row_key, sql_state, message, created_at "
+            + "FROM ferry.dead_letter";
+
+    private static final Jdbc.Row<Entry> ENTRY = rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7));
 
     /**
      * Writes the stored rows again, as stored (owner and rules were applied when they were set aside),

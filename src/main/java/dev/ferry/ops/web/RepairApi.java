@@ -65,7 +65,7 @@ final class RepairApi {
         if (row == null) {
             return Http.Response.error(404, "no dead letter " + id + " (replayed, purged or landed by a later run)");
         }
-        DeadLetterStore.Entry entry = store.list(null, null).stream().filter(e -> e.id() == id).findFirst().orElse(null);
+        DeadLetterStore.Entry entry = store.entry(id).orElse(null); // one row, not the whole store
         if (entry == null) {
             return Http.Response.error(404, "no dead letter " + id);
         }
