@@ -186,6 +186,21 @@ class BookSyncIT {
     }
 
     @Test
+    void should_fail_before_writing_when_the_source_lacks_the_table_in_one_line_naming_it() throws Exception {
+        try (SyncFixture f = new SyncFixture("nosrctable", 10)) {
+            f.execProd("DROP TABLE book");
+            String books = f.dev("SELECT count(*) FROM book");
+            SyncJob.Outcome outcome = f.sync(o -> { });
+            assertEquals(1, outcome.exitCode());
+            // one line: what is wrong, with which table, and what to do
+            assertTrue(f.output().lines().anyMatch(l -> l.endsWith("FAILED before any row was written: table book does "
+                    + "not exist in the source database: fix the table name in its route file")), f.output());
+            assertEquals(null, f.dev("SELECT to_regclass('ferry.run')"));
+            assertEquals(books, f.dev("SELECT count(*) FROM book"), "development's books stay");
+        }
+    }
+
+    @Test
     void should_fail_before_writing_when_a_column_type_differs_naming_table_and_column() throws Exception {
         try (SyncFixture f = new SyncFixture("coltype", 10)) {
             f.execDev("ALTER TABLE book ALTER page_count TYPE smallint");

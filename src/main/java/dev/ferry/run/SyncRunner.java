@@ -115,8 +115,10 @@ public final class SyncRunner {
      * and orders them parents first; nothing is written, no row is read.
      */
     public List<TablePlan> plan(List<TableSpec> specs) throws SQLException, PlanException {
-        SchemaIntrospector sourceCatalogue = new SchemaIntrospector(sourcePool);
-        SchemaIntrospector targetCatalogue = new SchemaIntrospector(target);
+        // each catalogue read once for the whole run: one connection and six queries per side
+        List<String> names = specs.stream().map(TableSpec::table).toList();
+        SchemaIntrospector.Catalogue sourceCatalogue = new SchemaIntrospector(sourcePool).catalogue(names);
+        SchemaIntrospector.Catalogue targetCatalogue = new SchemaIntrospector(target).catalogue(names);
         List<TablePlan> plans = new ArrayList<>();
         for (TableSpec spec : specs) {
             plans.add(TablePlan.of(spec, sourceCatalogue.table(spec.table()), targetCatalogue.table(spec.table())));
@@ -137,7 +139,7 @@ public final class SyncRunner {
             if (naturallyKeyed.containsKey(plan.target().qualifiedName())) {
                 rewrites.put(plan.spec().keyColumns().get(0), plan.name());
             }
-            for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeys(plan.target().qualifiedName())) {
+            for (SchemaIntrospector.ForeignKey fk : targetCatalogue.foreignKeysOf(plan.spec().table())) {
                 refs.add(fk.referencedTable());
                 TablePlan parent = naturallyKeyed.get(fk.referencedTable());
                 if (parent != null && fk.columns().size() == 1
@@ -153,7 +155,7 @@ public final class SyncRunner {
         plans = remapped;
         Map<String, List<SchemaIntrospector.ForeignKey>> sourceKeys = new LinkedHashMap<>();
         for (TablePlan plan : plans) {
-            sourceKeys.put(plan.name(), sourceCatalogue.foreignKeys(plan.sourceTableName()));
+            sourceKeys.put(plan.name(), sourceCatalogue.foreignKeysOf(plan.spec().table()));
         }
         Map<String, String> filters = Subsets.filters(plans, sourceKeys);
         String secret = rulesSecret();
@@ -176,17 +178,7 @@ public final class SyncRunner {
      * ignored); tables in a cycle keep their route order. Java rather than a route: a sort, not a flow.
      */
     static List<TablePlan> parentsFirst(List<TablePlan> plans, Map<TablePlan, List<String>> parents) {
-        List<TablePlan> ordered = new ArrayList<>();
-        List<TablePlan> left = new ArrayList<>(plans);
-        while (!left.isEmpty()) {
-            TablePlan next = left.stream().filter(p -> parents.getOrDefault(p, List.of()).stream()
-                    .noneMatch(ref -> !ref.equals(p.target().qualifiedName())
-                            && left.stream().anyMatch(o -> o.target().qualifiedName().equals(ref))))
-                    .findFirst().orElse(left.get(0)); // a cycle: route order
-            ordered.add(next);
-            left.remove(next);
-        }
-        return ordered;
+        return ParentsFirst.order(plans, p -> p.target().qualifiedName(), p -> parents.getOrDefault(p, List.of()));
     }
 
     /** The run in progress, or null. */
