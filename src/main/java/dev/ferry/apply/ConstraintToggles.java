@@ -98,7 +98,11 @@ final class ConstraintToggles {
         String constraint = p.getServerErrorMessage().getConstraint();
         String table = p.getServerErrorMessage().getTable();
         List<ApplyChecks.ForeignKey> named = dropped.stream().filter(fk -> fk.name().equals(constraint)).toList();
-        return named.stream().filter(fk -> table != null && fk.child().endsWith(Sql.ident(table))).findFirst()
-                .orElse(named.isEmpty() ? null : named.get(0));
+        if (named.size() <= 1 || table == null) {
+            return named.isEmpty() ? null : named.get(0);
+        }
+        // the same name on several tables: the one on the table named (regclass text quotes only when it must)
+        return named.stream().filter(fk -> List.of(table, Sql.ident(table)).stream()
+                .anyMatch(t -> fk.child().equals(t) || fk.child().endsWith("." + t))).findFirst().orElse(named.get(0));
     }
 }
