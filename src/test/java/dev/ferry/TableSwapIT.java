@@ -58,6 +58,11 @@ class TableSwapIT {
                     + "GRANT SELECT, UPDATE ON item TO ferry_swap_reader;"
                     + "COMMENT ON TABLE item IS 'items on shelves'; COMMENT ON COLUMN item.code IS 'the shop''s code';"
                     + "COMMENT ON INDEX item_title_lower IS 'for search'; COMMENT ON CONSTRAINT item_code_key ON item IS 'unique';"
+                    // a second swapped table with an owner, privileges and comments of its own: the catalogue facts
+                    // of every swapped table are read in one query, and must land on the right table
+                    + "DO $$ BEGIN CREATE ROLE ferry_swap_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+                    + "ALTER TABLE shelf OWNER TO ferry_swap_owner; GRANT SELECT ON shelf TO ferry_swap_reader;"
+                    + "COMMENT ON TABLE shelf IS 'shelves; and; semicolons'; COMMENT ON COLUMN shelf.name IS 'the shelf''s name';"
                     + "INSERT INTO shelf VALUES (1, 'dev shelf'); INSERT INTO item (shelf_id, code, title) VALUES (1, 'dev', 'x');"
                     + "CREATE TABLE review (id int PRIMARY KEY, item_id int REFERENCES item (id) ON DELETE CASCADE);"
                     + "INSERT INTO review VALUES (1, 1)");
@@ -71,6 +76,7 @@ class TableSwapIT {
         pg.dropDatabase(source);
         pg.dropDatabase(target);
         try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS ferry_swap_owner");
             s.execute("DROP ROLE IF EXISTS ferry_swap_reader");
         }
     }
@@ -79,6 +85,10 @@ class TableSwapIT {
     void should_swap_in_a_table_with_everything_it_had_and_insert_into_one_a_view_depends_on() throws Exception {
         String itemShape = query(target, SHAPE.formatted("item"));
         String shelfShape = query(target, SHAPE.formatted("shelf"));
+        for (String part : List.of("ferry_swap_owner", "ferry_swap_reader=r/ferry_swap_owner", "shelves; and; semicolons",
+                "the shelf's name")) {
+            assertTrue(shelfShape.contains(part), part + " in " + shelfShape);
+        }
         String viewedOid = query(target, "SELECT 'viewed'::regclass::oid");
         for (String part : List.of("ferry_swap_reader=rw", "fillfactor=80", "items on shelves", "the shop's code", "for search",
                 "UNIQUE (code) DEFERRABLE INITIALLY DEFERRED", "upper(title)", "review_item_id_fkey FOREIGN KEY (item_id) "
@@ -87,11 +97,13 @@ class TableSwapIT {
         }
         for (int run = 1; run <= 2; run++) {
             String itemOid = query(target, "SELECT 'item'::regclass::oid");
+            String shelfOid = query(target, "SELECT 'shelf'::regclass::oid");
             assertEquals(0, cli.run("sync", "--yes", "--tables-dir", routes.toString()), cli.output());
             for (String table : List.of("shelf", "item", "viewed")) {
                 assertEquals(Cli.digest(pg, source, table), Cli.digest(pg, target, table), table + " after run " + run);
             }
             assertNotEquals(itemOid, query(target, "SELECT 'item'::regclass::oid"), "item was swapped in");
+            assertNotEquals(shelfOid, query(target, "SELECT 'shelf'::regclass::oid"), "shelf was swapped in");
             assertEquals(viewedOid, query(target, "SELECT 'viewed'::regclass::oid"), "a view depends on viewed: loaded in place");
             assertEquals(itemShape, query(target, SHAPE.formatted("item")), "item as it was, but for its rows");
             assertEquals(shelfShape, query(target, SHAPE.formatted("shelf")));

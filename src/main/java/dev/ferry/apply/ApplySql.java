@@ -19,26 +19,12 @@ final class ApplySql {
     /** How many of the tables ({@code ?}: a text array) still have their checkpoint. */
     static final String CHECKPOINTS_LEFT = "SELECT count(*) FROM ferry.checkpoint WHERE table_name = ANY (?)";
 
-    /** The staging generation of the table {@code ?} (its checkpoint's). */
-    static final String STAGING_ID = "SELECT staging_id FROM ferry.checkpoint WHERE table_name = ?";
-
-    /** Removes the checkpoint of the table {@code ?}. */
-    static final String DELETE_CHECKPOINT = "DELETE FROM ferry.checkpoint WHERE table_name = ?";
+    /** Removes the checkpoints of the tables {@code ?} (a text array). */
+    static final String DELETE_CHECKPOINTS = "DELETE FROM ferry.checkpoint WHERE table_name = ANY (?)";
 
     /** The keys of the rows of table {@code ?} and staging generation {@code ?} set aside as dead letters. */
     static final String DEAD_LETTER_KEYS =
             "SELECT row_key FROM ferry.dead_letter WHERE table_name = ? AND staging_id = ? AND row_key IS NOT NULL";
-
-    /** The oid of the table {@code ?}. */
-    static final String OID = "SELECT ?::regclass::oid::bigint";
-
-    /** Whether the table {@code ?}, or one of its partitions ({@code ?} again), has triggers of its own. */
-    static final String HAS_USER_TRIGGERS = "SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal "
-            + "AND (t.tgrelid = ?::regclass OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(?::regclass))))";
-
-    /** The enabled rewrite rules of the table {@code ?} (views' _RETURN rules are not in pg_rules). */
-    static final String RULES = "SELECT r.rulename FROM pg_rewrite r WHERE r.ev_class = ?::regclass "
-            + "AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'D' ORDER BY r.rulename";
 
     /**
      * The indexes of the ordinary table {@code ?} (no partitions, no inheritance), those of primary key, unique
@@ -60,8 +46,15 @@ final class ApplySql {
     static final String RESTORE_DEFAULT_TABLESPACE = "SELECT format('SELECT set_config(''default_tablespace'', %L, "
             + "true)', current_setting('default_tablespace'))";
 
-    /** Memory for the index builds after bulk loads, for the transaction. */
-    static final String INDEX_BUILD_MEMORY = "SET LOCAL maintenance_work_mem = '256MB'";
+    /**
+     * Memory and parallel workers for the index builds (swapped-in tables, bulk loads), for the transaction: up
+     * to 4 workers per build where the server allows them (never more than max_parallel_workers and
+     * max_worker_processes, never fewer than already set); PostgreSQL still gives a small table none.
+     */
+    static final String INDEX_BUILDS = "SET LOCAL maintenance_work_mem = '256MB';\n"
+            + "SELECT set_config('max_parallel_maintenance_workers', greatest(current_setting("
+            + "'max_parallel_maintenance_workers')::int, least(4, current_setting('max_parallel_workers')::int, "
+            + "current_setting('max_worker_processes')::int))::text, true)";
 
     /**
      * No JIT for the merge: lookups and updates row by row through indexes, where compiling them (chosen from
@@ -129,8 +122,8 @@ final class ApplySql {
         return "ALTER TABLE " + plan.targetTable() + (enable ? " ENABLE" : " DISABLE") + " RULE " + Sql.ident(rule);
     }
 
-    /** Drops what the apply leaves behind of a table: staging, or the source's key set. */
-    static String dropIfExists(String table) {
-        return "DROP TABLE IF EXISTS " + table;
+    /** Drops what the apply leaves behind of tables: staging, or the source's key sets. */
+    static String dropIfExists(List<String> tables) {
+        return "DROP TABLE IF EXISTS " + String.join(", ", tables);
     }
 }

@@ -1,13 +1,14 @@
 package dev.ferry.apply;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ferry.db.Jdbc;
+import dev.ferry.db.Sql;
+import dev.ferry.db.SqlResource;
 import dev.ferry.plan.TablePlan;
 
 /**
@@ -18,6 +19,8 @@ import dev.ferry.plan.TablePlan;
  */
 final class ConstraintToggles {
 
+    private static final String TOGGLES = SqlResource.get("sql/apply/toggles.sql");
+
     private final List<ApplyChecks.ForeignKey> dropped;
     private final List<String> enable = new ArrayList<>();
 
@@ -25,73 +28,81 @@ final class ConstraintToggles {
         this.dropped = dropped;
     }
 
-    /** Drops these foreign keys, and disables the user triggers and rules of these tables. */
+    /**
+     * Drops these foreign keys, and disables the user triggers and rules of these tables: one query finds the
+     * triggers and rules of them all, one round trip switches everything off.
+     */
     static ConstraintToggles off(Connection c, Statement s, List<TablePlan> plans, List<ApplyChecks.ForeignKey> dropped)
             throws SQLException {
         ConstraintToggles toggles = new ConstraintToggles(dropped);
+        List<String> off = new ArrayList<>();
         for (ApplyChecks.ForeignKey fk : dropped) {
-            s.execute(ApplySql.dropConstraint(fk.child(), fk.name()));
+            off.add(ApplySql.dropConstraint(fk.child(), fk.name()));
         }
-        for (TablePlan plan : plans) {
-            if (hasUserTriggers(c, plan)) {
+        record Found(boolean triggers, List<String> rules) {
+        }
+        List<Found> found = plans.isEmpty() ? List.of() : Jdbc.list(c, TOGGLES, rs -> new Found(rs.getBoolean(1),
+                List.of((String[]) rs.getArray(2).getArray())),
+                c.createArrayOf("text", plans.stream().map(TablePlan::targetTable).toArray()));
+        for (int i = 0; i < plans.size(); i++) {
+            TablePlan plan = plans.get(i);
+            if (found.get(i).triggers()) {
                 toggles.enable.add(ApplySql.userTriggers(plan, true));
-                s.execute(ApplySql.userTriggers(plan, false));
+                off.add(ApplySql.userTriggers(plan, false));
             }
             // rewrite rules (an INSTEAD rule routing an inheritance parent's inserts to its children)
-            for (String rule : rules(c, plan)) {
+            for (String rule : found.get(i).rules()) {
                 toggles.enable.add(ApplySql.rule(plan, rule, true));
-                s.execute(ApplySql.rule(plan, rule, false));
+                off.add(ApplySql.rule(plan, rule, false));
             }
+        }
+        if (!off.isEmpty()) {
+            s.execute(SwapSql.script(off));
         }
         return toggles;
     }
 
     /**
-     * Adds the foreign keys back and enables the triggers and rules. A row that breaks a foreign key is thrown as
-     * it is, unless {@code last}: then the key, from a table outside the run, is reported as such.
+     * Adds the foreign keys back (each validated, as ADD CONSTRAINT does) and enables the triggers and rules, in
+     * one round trip. A row that breaks a foreign key is thrown as it is, unless {@code last}: then the key, from
+     * a table outside the run, is reported as such.
      */
     void on(Statement s, boolean last) throws SQLException, RunApply.ForeignKeyBrokenException {
+        List<String> on = new ArrayList<>();
         for (ApplyChecks.ForeignKey fk : dropped) {
-            try {
-                s.execute(ApplySql.addConstraint(fk.child(), fk.name(), fk.definition()));
-            } catch (SQLException e) {
-                if (!last || !"23503".equals(e.getSQLState())) {
-                    throw e;
-                }
-                throw new RunApply.ForeignKeyBrokenException("foreign key " + fk.name() + " of " + fk.child()
-                        + " would break: " + fk.child() + " holds rows that reference rows of " + fk.parent()
-                        + " this run does not copy. Add " + fk.child() + " to the run (a route file in the "
-                        + "tables folder), or remove those rows from the target; nothing was applied");
-            }
+            on.add(ApplySql.addConstraint(fk.child(), fk.name(), fk.definition()));
         }
-        for (String sql : enable) {
-            s.execute(sql);
+        on.addAll(enable);
+        if (on.isEmpty()) {
+            return;
+        }
+        try {
+            s.execute(SwapSql.script(on));
+        } catch (SQLException e) {
+            ApplyChecks.ForeignKey fk = last && "23503".equals(e.getSQLState()) ? broken(e) : null;
+            if (fk == null) {
+                throw e;
+            }
+            throw new RunApply.ForeignKeyBrokenException("foreign key " + fk.name() + " of " + fk.child()
+                    + " would break: " + fk.child() + " holds rows that reference rows of " + fk.parent()
+                    + " this run does not copy. Add " + fk.child() + " to the run (a route file in the "
+                    + "tables folder), or remove those rows from the target; nothing was applied");
         }
     }
 
-    /** Whether the table, or one of its partitions, has triggers of its own (not those of constraints). */
-    private static boolean hasUserTriggers(Connection c, TablePlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ApplySql.HAS_USER_TRIGGERS)) {
-            ps.setString(1, plan.targetTable());
-            ps.setString(2, plan.targetTable());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
+    /** The dropped foreign key PostgreSQL names in this error (its constraint, on its table), or null. */
+    private ApplyChecks.ForeignKey broken(SQLException e) {
+        if (!(e instanceof org.postgresql.util.PSQLException p) || p.getServerErrorMessage() == null) {
+            return null;
         }
-    }
-
-    /** The table's rewrite rules that are enabled. */
-    private static List<String> rules(Connection c, TablePlan plan) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(ApplySql.RULES)) {
-            ps.setString(1, plan.targetTable());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
+        String constraint = p.getServerErrorMessage().getConstraint();
+        String table = p.getServerErrorMessage().getTable();
+        List<ApplyChecks.ForeignKey> named = dropped.stream().filter(fk -> fk.name().equals(constraint)).toList();
+        if (named.size() <= 1 || table == null) {
+            return named.isEmpty() ? null : named.get(0);
         }
-        return out;
+        // the same name on several tables: the one on the table named (regclass text quotes only when it must)
+        return named.stream().filter(fk -> List.of(table, Sql.ident(table)).stream()
+                .anyMatch(t -> fk.child().equals(t) || fk.child().endsWith("." + t))).findFirst().orElse(named.get(0));
     }
 }

@@ -127,6 +127,7 @@ public final class RunApply {
         Map<String, Long> setAside = new LinkedHashMap<>();
         t.plans().forEach(p -> setAside.put(p.name(), 0L));
         IdRemap.apply(c, run.id(), t.plans(), t.stagingIds()).forEach((n, k) -> setAside.merge(n, k, Long::sum));
+        t.noteSetAside(setAside);
         checkDeadLetterLimits(c, run, t);
         return setAside;
     }
@@ -182,9 +183,7 @@ public final class RunApply {
         }
         if (!w.differing.isEmpty()) {
             c.rollback();
-            for (TablePlan plan : w.differing) {
-                discardStaging(c, plan);
-            }
+            discardStaging(c, w.differing, false);
             c.commit();
             throw new VerificationException("verification failed for " + w.why + "; nothing was "
                     + "applied, run again to restage " + (w.differing.size() == 1 ? "that table" : "those tables")
@@ -199,13 +198,12 @@ public final class RunApply {
      */
     private static void settleAndCommit(Connection c, Run run, ApplyTables t, Map<String, Applied> out)
             throws SQLException, RunInterruptedException {
-        try (Statement s = c.createStatement()) {
-            for (TablePlan plan : t.plans()) {
+        for (TablePlan plan : t.plans()) {
+            if (t.hasDeadLetters(plan)) { // most nights none: no query
                 DeadLetterStore.clearSettled(c, plan, t.stagingId(plan));
-                discardStaging(c, plan);
-                s.execute(ApplySql.dropIfExists(plan.keySetTable()));
             }
         }
+        discardStaging(c, t.plans(), true);
         if (!run.mayCommit(out)) {
             throw new RunInterruptedException("the run was stopped before the apply committed; nothing was applied");
         }
@@ -243,7 +241,9 @@ public final class RunApply {
     private static void checkDeadLetterLimits(Connection c, Run run, ApplyTables t)
             throws SQLException, DeadLetterStore.TooManyDeadLettersException {
         for (TablePlan plan : t.plans()) {
-            DeadLetterStore.checkLimit(c, plan, t.stagingId(plan), rowsRead(run, plan), true);
+            if (t.hasDeadLetters(plan)) { // none stored, none set aside: no limit to pass
+                DeadLetterStore.checkLimit(c, plan, t.stagingId(plan), rowsRead(run, plan), true);
+            }
         }
     }
 
@@ -316,32 +316,32 @@ public final class RunApply {
                 .filter(fk -> emptied.contains(fk.childOid()) || emptied.contains(fk.parentOid())).toList();
         try (Statement s = c.createStatement()) {
             ConstraintToggles toggles = ConstraintToggles.off(c, s, t.plans(), dropped);
-            // full tables staged in copies of themselves are swapped in; the others are emptied and filled
-            Set<String> swapped = new HashSet<>();
-            for (TablePlan plan : t.plans()) {
-                if (swap && plan.spec().mode().commitBySwapTable() && TableSwap.ready(c, plan)) {
-                    swapped.add(plan.name());
-                }
-            }
+            // full tables staged in copies of themselves are swapped in (what each carries over from the old
+            // table read for all of them at once); the others are emptied and filled
+            Set<String> swapped = swap ? TableSwap.ready(c, t.plans().stream()
+                    .filter(p -> p.spec().mode().commitBySwapTable()).toList()) : Set.of();
+            Map<String, SwapSql.Facts> facts = TableSwap.facts(c, t.plans().stream()
+                    .filter(p -> swapped.contains(p.name())).toList());
             List<TablePlan> full = t.plans().stream().filter(p -> p.spec().mode().replacesWhole())
                     .filter(p -> !swapped.contains(p.name())).toList();
-            if (!full.isEmpty()) {
-                s.execute(ApplySql.truncate(full));
-            }
-            s.execute(ApplySql.INDEX_BUILD_MEMORY);
+            s.execute(full.isEmpty() ? ApplySql.INDEX_BUILDS : ApplySql.truncate(full) + ";\n" + ApplySql.INDEX_BUILDS);
             for (TablePlan plan : t.plans()) {
-                w.deadKeys.put(plan.name(), deadLetterKeys(c, plan.name(), t.stagingId(plan)));
-                long swappedRows = swapped.contains(plan.name()) ? TableSwap.swapIn(c, plan) : -1;
+                w.deadKeys.put(plan.name(), t.hasDeadLetters(plan) ? deadLetterKeys(c, plan.name(), t.stagingId(plan))
+                        : new ArrayList<>());
+                List<String> sequences = ApplySql.sequences(plan);
+                long swappedRows = swapped.contains(plan.name())
+                        ? TableSwap.swapIn(c, plan, facts.get(plan.name()), sequences) : -1;
                 if (swappedRows >= 0) {
                     w.written.put(plan.name(), swappedRows);
                     w.effects.put(plan.name(), "swapped in");
+                    continue; // its sequences moved in the swap's round trip
                 } else if (plan.spec().mode().replacesWhole()) {
                     loadFull(c, s, run, plan, swapped.contains(plan.name()), w);
                 } else {
                     loadMerged(c, s, run, plan, bulkMerged.contains(plan.name()), w);
                 }
-                for (String sql : ApplySql.sequences(plan)) {
-                    s.execute(sql);
+                if (!sequences.isEmpty()) {
+                    s.execute(SwapSql.script(sequences));
                 }
             }
             toggles.on(s, last);
@@ -423,12 +423,23 @@ public final class RunApply {
 
     /** Drops the table's staging and its checkpoint. */
     public static void discardStaging(Connection c, TablePlan plan) throws SQLException {
+        discardStaging(c, List.of(plan), false);
+    }
+
+    /** Drops these tables' staging (and key sets: {@code keySets}) in one statement, their checkpoints in one. */
+    static void discardStaging(Connection c, List<TablePlan> plans, boolean keySets) throws SQLException {
+        if (plans.isEmpty()) {
+            return;
+        }
+        List<String> tables = new ArrayList<>();
+        plans.forEach(p -> tables.add(p.stagingTable()));
+        plans.stream().filter(p -> keySets).forEach(p -> tables.add(p.keySetTable()));
         try (Statement s = c.createStatement()) {
-            s.execute(ApplySql.dropIfExists(plan.stagingTable()));
-            try (PreparedStatement ps = c.prepareStatement(ApplySql.DELETE_CHECKPOINT)) {
-                ps.setString(1, plan.name());
-                ps.executeUpdate();
-            }
+            s.execute(ApplySql.dropIfExists(tables));
+        }
+        try (PreparedStatement ps = c.prepareStatement(ApplySql.DELETE_CHECKPOINTS)) {
+            ps.setArray(1, c.createArrayOf("text", plans.stream().map(TablePlan::name).toArray()));
+            ps.executeUpdate();
         }
     }
 }

@@ -51,6 +51,24 @@ public final class DeadLetterStore {
     }
 
     /**
+     * Which of these tables (their names in the ledger) have dead letters in the store, of any run or staging
+     * generation: one query for a whole run, so that the per-table dead-letter queries run only for them (on most
+     * nights, none).
+     */
+    public static java.util.Set<String> tablesWithDeadLetters(Connection c, java.util.Collection<String> tables)
+            throws SQLException {
+        if (tables.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(Jdbc.list(c, TABLES_WITH_DEAD_LETTERS, rs -> rs.getString(1),
+                c.createArrayOf("text", tables.toArray())));
+    }
+
+    /** The tables of {@code ?} (a text array) that have dead letters in the store. */
+    static final String TABLES_WITH_DEAD_LETTERS =
+            "SELECT DISTINCT table_name FROM ferry.dead_letter WHERE table_name = ANY (?)";
+
+    /**
      * Fails a table whose dead letters pass its maxDeadLetters ({@link TableSpec#deadLetterLimit(long)} of
      * {@code rowsRead}, the rows read for it in this run, resumed ones included): it must not be applied.
      * Counts the dead letters of the table's staging generation, in the apply ({@code inApply}) those its

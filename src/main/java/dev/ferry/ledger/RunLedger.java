@@ -49,16 +49,39 @@ public final class RunLedger {
                 run.ownerId() == null ? null : String.valueOf(run.ownerId())));
     }
 
+    /** Records how one table ended (or how it ends now, when recorded again). */
+    static final String TABLE = "INSERT INTO ferry.run_table (run_id, table_name, mode, status, rows_read, rows_written, "
+            + "rows_dead_lettered, seconds, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (run_id, table_name) DO UPDATE SET status = EXCLUDED.status, "
+            + "rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, "
+            + "rows_dead_lettered = EXCLUDED.rows_dead_lettered, seconds = EXCLUDED.seconds, error = EXCLUDED.error";
+
     /** Records how one table ended. */
     public void table(Run run, TableResult t) throws SQLException {
-        Jdbc.with(target, c -> Jdbc.update(c,
-                "INSERT INTO ferry.run_table (run_id, table_name, mode, status, rows_read, rows_written, "
-                        + "rows_dead_lettered, seconds, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (run_id, table_name) DO UPDATE SET status = EXCLUDED.status, "
-                        + "rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written, "
-                        + "rows_dead_lettered = EXCLUDED.rows_dead_lettered, seconds = EXCLUDED.seconds, error = EXCLUDED.error",
-                run.id(), t.name(), t.mode(), t.status().name(), t.read(), t.written(), t.deadLettered(),
-                BigDecimal.valueOf(t.seconds()), t.error() == null ? null : Redactor.redact(t.error())));
+        tables(run, List.of(t));
+    }
+
+    /** Records how these tables ended: one JDBC batch, in one transaction. */
+    public void tables(Run run, java.util.Collection<TableResult> results) throws SQLException {
+        if (results.isEmpty()) {
+            return;
+        }
+        Jdbc.with(target, c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                Jdbc.batch(c, TABLE, results, t -> new Object[] {run.id(), t.name(), t.mode(), t.status().name(), t.read(),
+                    t.written(), t.deadLettered(), BigDecimal.valueOf(t.seconds()),
+                    t.error() == null ? null : Redactor.redact(t.error())});
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
     }
 
     /** The tables of the last finished run that did not end SUCCESS (none when there was no run). */

@@ -368,8 +368,8 @@ public final class SyncRunner {
                         || result.status() == TableResult.Status.STAGED) {
                     result.finish(TableResult.Status.FAILED, "not applied: " + firstError);
                 }
-                ledger.table(run, result);
             }
+            ledger.tables(run, run.results());
             ledger.finish(run);
         }
         return run;
