@@ -47,7 +47,7 @@ final class StatusApi {
         this.schedule = schedule;
         this.target = target;
         this.tables = new TreeSet<>(tables);
-        this.repairs = new RepairApi(target);
+        this.repairs = new RepairApi(target, coordinator::conflicts);
     }
 
     /** A table as a run shows it: the ledger's columns, or the live ones while it runs. */
