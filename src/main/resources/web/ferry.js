@@ -179,6 +179,9 @@ function actionsCard(tables, progress) {
     output);
 }
 
+const STEPS = { waiting: 'waiting', staging: 'staging', staged: 'staged, waiting for the apply', applying: 'applying',
+  verifying: 'verifying', done: 'done' };
+
 function progressCard(progress) {
   if (!progress.running) {
     return null; // the Run card says so
@@ -186,7 +189,7 @@ function progressCard(progress) {
   const rows = progress.tables.map((t) => {
     const pct = t.percent === null ? 0 : t.percent;
     return [
-      el('div', {}, el('strong', {}, t.name), el('div', { class: 'step' }, t.step)),
+      el('div', {}, el('strong', {}, t.name), el('div', { class: 'step', 'data-step': t.step }, STEPS[t.step] || t.step)),
       el('div', { class: 'bar' + (t.status === 'SUCCESS' ? ' done' : ''), title: pct + '%' },
         el('span', { style: null, 'data-pct': pct })),
       el('div', { class: 'step' }, num(t.read) + ' / ' + num(t.expected) + ' rows',
@@ -362,43 +365,63 @@ async function viewConflicts() {
   if (!c.conflicts.length) {
     return [card('Conflicts', null, el('p', { class: 'empty' }, 'No conflicts: nothing is waiting for a decision.'))];
   }
-  return [card('Conflicts', c.conflicts.length + ' rows changed on both sides (conflict: manual); development\u2019s version is kept until you decide',
+  const twoWay = c.conflicts.some((x) => x.kind === 'twoWay');
+  return [card('Conflicts', c.conflicts.length + (c.conflicts.length === 1 ? ' row' : ' rows') + ' changed on both sides (conflict: manual); '
+    + (twoWay ? 'each side keeps its version' : 'development\u2019s version is kept') + ' until you decide',
     ...c.conflicts.map(conflict))];
 }
 
 function conflict(x) {
   const columns = [...new Set([...Object.keys(x.source || {}), ...Object.keys(x.target || {})])];
+  const deleted = (row) => row && Object.keys(row).length === 0; // a two-way side that deleted the row
+  const gone = deleted(x.source) || deleted(x.target);
+  const differing = gone ? columns : x.differing;
   const show = (row, k) => {
+    if (deleted(row)) return el('span', { class: 'muted' }, '(deleted)');
     if (!row || !(k in row)) return el('span', { class: 'muted' }, '(no such column)');
     const v = row[k];
     return v === null ? el('span', { class: 'muted' }, 'NULL') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   };
   // the columns that differ first, marked; the others folded away below them
-  const row = (k) => el('tr', { class: x.differing.includes(k) ? 'differs' : '' },
+  const row = (k) => el('tr', { class: differing.includes(k) ? 'differs' : '' },
     el('td', {}, k), el('td', {}, show(x.source, k)), el('td', {}, show(x.target, k)));
-  const same = columns.filter((k) => !x.differing.includes(k)).sort();
-  const rows = x.differing.map(row);
+  const same = columns.filter((k) => !differing.includes(k)).sort();
+  const rows = differing.map(row);
   const folded = el('tbody', { class: 'same', hidden: true }, same.map(row));
   const toggle = el('tr', { class: 'fold' }, el('td', { colspan: 3 }, el('button', { class: 'small link', onclick: (ev) => {
     folded.hidden = !folded.hidden;
     ev.target.textContent = (folded.hidden ? 'Show ' : 'Hide ') + same.length + ' columns that are the same';
   } }, 'Show ' + same.length + ' columns that are the same')));
+  // one-way: production (source) against development (target); two-way: the first database (A) against the second (B)
+  const twoWay = x.kind === 'twoWay';
+  const kept = { source: 'production\u2019s', target: 'development\u2019s', a: 'A\u2019s (the first database\u2019s)',
+    b: 'B\u2019s (the second database\u2019s)' };
   const resolve = async (keep) => {
     try {
       await api('conflicts/' + x.id + '/resolve', { keep });
-      notify('Conflict ' + x.id + ' resolved: kept ' + (keep === 'source' ? 'production\u2019s' : 'development\u2019s') + ' version');
+      notify('Conflict ' + x.id + ' resolved: kept ' + kept[keep] + ' version' + (twoWay ? ', now in both databases' : ''));
       render();
     } catch (e) { notify(e.message, true); }
   };
+  const heads = twoWay ? ['A \u00b7 first database (source)', 'B \u00b7 second database (target)']
+    : ['Production (source)', 'Development (target, kept now)'];
+  const buttons = twoWay ? [
+    el('button', { class: 'keep-b', title: 'write B\u2019s version into the first database too', onclick: () => resolve('b') },
+      'Keep B (second database)'),
+    el('button', { class: 'primary keep-a', title: 'write A\u2019s version into the second database too', onclick: () => resolve('a') },
+      'Keep A (first database)')] : [
+    el('button', { class: 'keep-target', onclick: () => resolve('target') }, 'Keep development\u2019s'),
+    el('button', { class: 'primary keep-source', onclick: () => resolve('source') }, 'Keep production\u2019s')];
   return el('div', { class: 'group conflict', 'data-id': x.id },
     el('div', { class: 'group-head' }, el('span', { class: 'title' }, x.table + ' ' + x.key),
       el('span', { class: 'muted' }, '#' + x.id + ' \u00b7 run ', el('a', { href: '#run/' + encodeURIComponent(x.runId), class: 'mono' },
-        shortId(x.runId)), ' \u00b7 ' + when(x.createdAt) + ' \u00b7 differs in ' + x.differing.join(', '))),
-    el('table', { class: 'versions' }, el('thead', {}, el('tr', {}, el('th', {}, 'Column'), el('th', {}, 'Production (source)'),
-      el('th', {}, 'Development (target, kept now)'))), el('tbody', {}, rows), same.length ? el('tbody', {}, toggle) : null, folded),
-    el('div', { class: 'foot', style: null },
-      el('button', { class: 'keep-target', onclick: () => resolve('target') }, 'Keep development\u2019s'),
-      el('button', { class: 'primary keep-source', onclick: () => resolve('source') }, 'Keep production\u2019s')));
+        shortId(x.runId)), ' \u00b7 ' + when(x.createdAt) + (gone ? ' \u00b7 deleted on one side' : ' \u00b7 differs in ' + x.differing.join(', ')))),
+    el('table', { class: 'versions' }, el('thead', {}, el('tr', {}, el('th', {}, 'Column'), el('th', {}, heads[0]),
+      el('th', {}, heads[1]))), el('tbody', {}, rows), same.length ? el('tbody', {}, toggle) : null, folded),
+    twoWay ? el('p', { class: 'muted note' }, deleted(x.source) ? 'The first database (A) deleted the row. '
+      : deleted(x.target) ? 'The second database (B) deleted the row. ' : '', 'The version you keep is written into both '
+      + 'databases; keeping a deletion deletes the row on the other side. References in A\u2019s version are shown in B\u2019s ids.') : null,
+    el('div', { class: 'foot', style: null }, buttons));
 }
 
 // ---- live refresh: progress every 2 s while a run is in progress, else every 15 s

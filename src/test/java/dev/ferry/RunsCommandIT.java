@@ -67,7 +67,8 @@ class RunsCommandIT {
             assertTrue(f.output().matches("(?s).*\\n" + three + " +book +3 .*title.*"), f.output());
 
             assertEquals(2, f.ferry("conflicts", "resolve", three, "--keep", "mine"));
-            assertTrue(f.output().contains("--keep is 'mine': say source"), f.output());
+            assertTrue(f.output().contains("is of the one-way table book: keep source (production's version) or target "
+                    + "(development's), not 'mine'"), f.output());
             assertEquals(0, f.ferry("conflicts", "resolve", three, "--keep", "source"), f.output());
             assertEquals("prod title", f.dev("SELECT title FROM book WHERE id = 3"));
             assertEquals(0, f.ferry("conflicts", "resolve", four, "--keep", "development"), f.output());

@@ -78,6 +78,27 @@ class StatusApiIT {
             assertEquals(409, second.statusCode(), second.body());
             assertEquals(id, Served.JSON.readTree(second.body()).path("runId").asText(), second.body());
 
+            // the live progress's step per table, watched until the run ends: in the order a run takes them
+            List<String> steps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread watcher = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        JsonNode p = s.getJson("/api/progress", AUTH);
+                        for (JsonNode t : p.path("tables")) {
+                            String step = t.path("step").asText();
+                            if (steps.isEmpty() || !steps.get(steps.size() - 1).equals(step)) {
+                                steps.add(step);
+                            }
+                        }
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        // the next poll
+                    }
+                }
+            });
+            watcher.start();
             JsonNode progress = s.getJson("/api/progress", AUTH);
             assertTrue(progress.path("running").asBoolean(), progress.toString());
             assertEquals(id, progress.path("runId").asText());
@@ -95,7 +116,14 @@ class StatusApiIT {
             assertEquals(400, s.postJson("/api/runs", AUTH, "{\"table\": \"book\"}").statusCode(), "an unknown field");
 
             JsonNode run = s.awaitRun(id, AUTH, Duration.ofSeconds(120));
+            watcher.interrupt();
+            watcher.join();
             assertEquals("SUCCESS", run.path("status").asText(), run.toString());
+            List<String> order = List.of("waiting", "staging", "staged", "applying", "verifying", "done");
+            assertTrue(steps.contains("staging"), "the progress never said staging: " + steps);
+            for (int i = 1; i < steps.size(); i++) {
+                assertTrue(order.indexOf(steps.get(i - 1)) < order.indexOf(steps.get(i)), "steps out of order: " + steps);
+            }
             assertEquals(id, run.path("runId").asText());
             assertFalse(run.path("startedAt").isNull());
             JsonNode book = run.path("tables").get(0);

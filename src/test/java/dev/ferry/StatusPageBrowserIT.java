@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.ferry.support.BookRoutes;
+import dev.ferry.support.Cli;
 import dev.ferry.support.Served;
 import dev.ferry.support.SyncFixture;
+import dev.ferry.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +101,59 @@ class StatusPageBrowserIT {
             assertEquals("api|http:ops", f.dev("SELECT trigger || '|' || who FROM ferry.run ORDER BY started_at DESC LIMIT 1"));
             assertEquals("dead letters replay,conflict resolve,run", f.dev("SELECT string_agg(action, ',' ORDER BY id) "
                     + "FROM ferry.action WHERE who = 'http:ops'"));
+        }
+    }
+
+    @Test
+    void should_resolve_a_two_way_conflict_by_clicking_keep_b() throws Exception {
+        ensureChromium();
+        ensurePlaywright();
+        TestPostgres pg = TestPostgres.get();
+        String a = pg.createDatabase("browser_a");
+        String b = pg.createDatabase("browser_b");
+        Path routes = Files.createTempDirectory("browser-two-way");
+        try {
+            for (String db : List.of(a, b)) {
+                pg.exec(db, "CREATE TABLE customer (id int PRIMARY KEY, name text NOT NULL, city text)");
+            }
+            pg.exec(a, "INSERT INTO customer SELECT n, 'Customer ' || n, 'Oslo' FROM generate_series(1, 5) n");
+            Files.writeString(routes.resolve("customer.yaml"), """
+                    - templatedRoute:
+                        routeTemplateRef: table-sync
+                        routeId: sync-customer
+                        parameters:
+                          - {name: table, value: customer}
+                          - {name: direction, value: both}
+                          - {name: conflict, value: manual}
+                    """);
+            Cli cli = new Cli(pg, a, b);
+            String[] twoWay = {"sync", "--tables-dir", routes.toString(), "--yes", "--two-way"};
+            assertEquals(0, cli.run(twoWay), cli.output());
+            pg.exec(a, "UPDATE customer SET name = 'Acme (A)', city = 'Bergen' WHERE id = 3");
+            pg.exec(b, "UPDATE customer SET name = 'Acme (B)' WHERE id = 3");
+            assertEquals(0, cli.run(twoWay), cli.output());
+            assertTrue(cli.output().contains("1 left to a person"), cli.output());
+
+            Path shots = Path.of("target/screenshots").toAbsolutePath();
+            Files.createDirectories(shots);
+            try (Served s = new Served(pg, a, b, routes, Map.of("FERRY_HTTP_USER", "ops", "FERRY_HTTP_PASSWORD", PASSWORD))) {
+                String out = run(BROWSER, 300, List.of("node", "status-page.mjs", s.url(), "ops", PASSWORD, shots.toString(),
+                        "two-way"));
+                assertTrue(out.contains("kept B"), out);
+            }
+            assertTrue(Files.size(shots.resolve("conflicts-two-way.png")) > 10_000);
+            assertEquals("Acme (B)|Oslo", pg.one(a, "SELECT name || '|' || city FROM customer WHERE id = 3"),
+                    "B's version is in the first database");
+            assertEquals("Acme (B)|Oslo", pg.one(b, "SELECT name || '|' || city FROM customer WHERE id = 3"));
+            assertEquals("0", pg.one(b, "SELECT count(*) FROM ferry.conflict"));
+            assertEquals(0, cli.run(twoWay), cli.output());
+            assertTrue(cli.output().contains("customer: A->B: 0 inserted, 0 updated, 0 deleted; B->A: 0 inserted, "
+                    + "0 updated, 0 deleted; 0 conflict(s)"), cli.output());
+        } finally {
+            pg.dropDatabase(a);
+            pg.dropDatabase(b);
+            Files.deleteIfExists(routes.resolve("customer.yaml"));
+            Files.deleteIfExists(routes);
         }
     }
 }

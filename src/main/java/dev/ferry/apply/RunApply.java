@@ -91,6 +91,7 @@ public final class RunApply {
             c.setAutoCommit(false);
             try {
                 LOG.debug("apply step 1 - finding the tables, their staging and the foreign keys between them");
+                plans.forEach(p -> run.result(p.name()).applying());
                 ApplyTables tables = ApplyTables.find(c, plans);
                 LOG.debug("apply step 2 - rewriting natural-key ids and checking the dead-letter limits");
                 Map<String, Long> setAside = remapIds(c, run, tables);
@@ -164,6 +165,7 @@ public final class RunApply {
             throws SQLException, VerificationException {
         Map<String, Applied> out = new LinkedHashMap<>();
         Verifier verifier = new Verifier(source, target);
+        t.plans().forEach(p -> run.result(p.name()).verifying()); // merged rows were checked as they were written
         for (TablePlan plan : t.plans()) {
             List<String> keys = w.deadKeys.get(plan.name());
             if (!verify || !replacesWhole(plan.spec())) {

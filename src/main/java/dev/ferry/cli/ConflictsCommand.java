@@ -49,8 +49,8 @@ public final class ConflictsCommand implements Callable<Integer> {
             }
             System.err.println(n + " conflict(s)" + (n > 0 ? ": the target's version was kept; the source's is in "
                     + "ferry.conflict.source_row. Resolve one with ./ferry conflicts resolve ID --keep source|target, or run "
-                    + "the table once with conflict: sourceWins (a two-way table kept both sides' versions: edit either "
-                    + "side, and the next run carries it over)" : ""));
+                    + "the table once with conflict: sourceWins (a two-way table kept both sides' versions: --keep a|b, "
+                    + "or edit either side, and the next run carries it over)" : ""));
             return ExitCodes.SUCCESS;
         } catch (Exception e) {
             System.err.println(Redactor.redact("conflicts FAILED: " + SqlErrors.message(e)));

@@ -170,6 +170,14 @@ public final class RunCoordinator {
         return running() ? currentRunId : null;
     }
 
+    /** Conflict resolution on this Ferry's databases and routes (the status page's Keep buttons). */
+    public dev.ferry.run.ConflictResolver conflicts() {
+        if (app == null) {
+            throw new IllegalStateException("Ferry is still starting");
+        }
+        return new dev.ferry.run.ConflictResolver(app);
+    }
+
     /** The last finished run, or null. */
     public Run lastRun() {
         return lastRun;

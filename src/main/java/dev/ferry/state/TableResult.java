@@ -12,7 +12,15 @@ public final class TableResult {
     /** A table's outcome: PARTIAL is applied with rows set aside in the dead-letter store (a retry includes it). */
     public enum Status { PENDING, RUNNING, STAGED, SUCCESS, PARTIAL, FAILED, SKIPPED }
 
+    /**
+     * What the table is doing now, for the live progress: waiting for its turn, staging (reading the source into
+     * staging), staged (waiting for the apply), applying (writing development in the apply's transaction),
+     * verifying (comparing with the source in that transaction), done (an outcome is recorded).
+     */
+    public enum Step { WAITING, STAGING, STAGED, APPLYING, VERIFYING, DONE }
+
     private final String name;
+    private volatile Step step = Step.WAITING;
     private volatile String mode = "full";
     private volatile String effect = "";
     private final AtomicLong read = new AtomicLong();
@@ -50,6 +58,7 @@ public final class TableResult {
     public void start(long resumedRows, long rowsToRead) {
         started = Instant.now();
         status = Status.RUNNING;
+        step = Step.STAGING;
         resumed = resumedRows;
         expected = rowsToRead;
     }
@@ -70,6 +79,7 @@ public final class TableResult {
         resumed = 0;
         expected = 0;
         status = Status.PENDING;
+        step = Step.WAITING;
         error = null;
         finished = null;
         lastStagedKey = null;
@@ -83,6 +93,25 @@ public final class TableResult {
 
     public void staged() {
         status = Status.STAGED;
+        step = Step.STAGED;
+    }
+
+    /** The apply's transaction writes the table now (again, after a redelivery). */
+    public void applying() {
+        step = Step.APPLYING;
+    }
+
+    /** The apply's transaction compares the table with the source now. */
+    public void verifying() {
+        step = Step.VERIFYING;
+    }
+
+    /** The current step; DONE once the table has an outcome. */
+    public Step step() {
+        return switch (status) {
+            case SUCCESS, PARTIAL, FAILED, SKIPPED -> Step.DONE;
+            default -> step;
+        };
     }
 
     public void applied(long rows, long setAside) {

@@ -139,6 +139,39 @@ final class SideState {
         return out;
     }
 
+    /** The row with this key on one side, as {@link #read} reads it; null when the side has none. */
+    static Row one(Connection c, TwoWayTable t, Side side, String key) throws SQLException {
+        if (key == null) {
+            return null;
+        }
+        String byKeys = t.selectByKeysSql(side);
+        if (byKeys == null) {
+            return read(c, t, side).get(key); // a composite key: the table is read whole
+        }
+        Map<String, Row> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(byKeys)) {
+            ps.setArray(1, c.createArrayOf("text", new Object[] {key}));
+            collect(ps, t, t.columns.size(), out);
+        }
+        return out.get(key);
+    }
+
+    /** Whether the recorded state holds rows of this table (it syncs, or synced, both ways). */
+    static boolean knows(Connection b, String table) throws SQLException {
+        try (Statement s = b.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('ferry.twoway_row') IS NULL")) {
+            if (rs.next() && rs.getBoolean(1)) {
+                return false;
+            }
+        }
+        try (PreparedStatement ps = b.prepareStatement("SELECT EXISTS (SELECT 1 FROM ferry.twoway_row WHERE table_name = ?)")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** The session settings under which every value's text is read and written: the same on both sides. */
     static void settings(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

@@ -9,7 +9,10 @@ final class TableChanges {
 
     enum Kind { INSERT, UPDATE, DELETE }
 
-    /** A write into side {@code to}: of {@code from} (the other side's row values; null for a delete). */
+    /**
+     * A write into side {@code to}: of {@code from} (the other side's row values; null for a delete). {@code key}
+     * is the row's key there (an insert's: null, the side gives it, or the key to insert under).
+     */
     record Write(Kind kind, Side to, Pair pair, String key, String expect, String[] from) {
     }
 

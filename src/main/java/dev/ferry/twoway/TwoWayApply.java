@@ -126,7 +126,10 @@ final class TwoWayApply {
             }
             boolean[] included = new boolean[values.length];
             java.util.Arrays.fill(included, true);
-            if (t.ownIds) {
+            if (t.ownIds && w.key() != null) {
+                values[t.key[0]] = w.key(); // a resolved conflict: back under the key its pair records
+                explicitKeys = true;
+            } else if (t.ownIds) {
                 String own = w.from()[t.key[0]];
                 if (t.newIdsSource && !taken.contains(own)) {
                     values[t.key[0]] = own;

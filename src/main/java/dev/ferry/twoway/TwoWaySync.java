@@ -96,6 +96,7 @@ public final class TwoWaySync {
         List<TableChanges> changes = decide(tables);
         long t1 = System.nanoTime();
         IdMaps maps = mapsOf(changes);
+        changes.forEach(ch -> run.result(ch.table.name).applying()); // each write is read back and compared as it goes
         boolean intoA = changes.stream().anyMatch(ch -> ch.writes.stream().anyMatch(w -> w.to() == Side.A));
         if (intoA) {
             try (Connection c = writeA.getConnection()) {

@@ -37,6 +37,11 @@ public final class Served implements AutoCloseable {
 
     /** Starts serve on a free port with these table routes and extra environment, and waits for /health. */
     public Served(SyncFixture f, Path tablesDir, Map<String, String> extra) throws Exception {
+        this(f.pg, f.production, f.development, tablesDir, extra);
+    }
+
+    /** Starts serve from database {@code source} to {@code target} of the test server, as above. */
+    public Served(TestPostgres pg, String source, String target, Path tablesDir, Map<String, String> extra) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -44,12 +49,12 @@ public final class Served implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(new File("ferry").getAbsolutePath(), "serve", "--tables-dir",
                 tablesDir.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
-        env.put("FERRY_SOURCE_URL", f.pg.url(f.production));
-        env.put("FERRY_SOURCE_USER", f.pg.user());
-        env.put("FERRY_SOURCE_PASSWORD", f.pg.password());
-        env.put("FERRY_TARGET_URL", f.pg.url(f.development));
-        env.put("FERRY_TARGET_USER", f.pg.user());
-        env.put("FERRY_TARGET_PASSWORD", f.pg.password());
+        env.put("FERRY_SOURCE_URL", pg.url(source));
+        env.put("FERRY_SOURCE_USER", pg.user());
+        env.put("FERRY_SOURCE_PASSWORD", pg.password());
+        env.put("FERRY_TARGET_URL", pg.url(target));
+        env.put("FERRY_TARGET_USER", pg.user());
+        env.put("FERRY_TARGET_PASSWORD", pg.password());
         env.put("FERRY_OWNER_EMAIL", "bob@dev.example");
         env.put("FERRY_HTTP_PORT", String.valueOf(port));
         env.putAll(extra);

@@ -105,6 +105,20 @@ public final class TestPostgres {
         return name;
     }
 
+    /** Runs SQL in a database on this server. */
+    public void exec(String database, String sql) throws SQLException {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The first column of the first row a query gives in a database on this server; null when none. */
+    public String one(String database, String sql) throws SQLException {
+        try (Connection c = connect(database); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     /** Drops a database this test created (its connections are terminated first). */
     public void dropDatabase(String name) throws SQLException {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {

@@ -5,6 +5,7 @@ import dev.ferry.ledger.ActionLog;
 import dev.ferry.ledger.ConflictStore;
 import dev.ferry.ledger.DeadLetterStore;
 import dev.ferry.log.Redactor;
+import dev.ferry.run.ConflictResolver;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +21,11 @@ import javax.sql.DataSource;
 final class RepairApi {
 
     private final DataSource target;
+    private final java.util.function.Supplier<ConflictResolver> resolver;
 
-    RepairApi(DataSource target) {
+    RepairApi(DataSource target, java.util.function.Supplier<ConflictResolver> resolver) {
         this.target = target;
+        this.resolver = resolver;
     }
 
     Http.Response deadLetters(Http.Request r) throws SQLException {
@@ -106,19 +109,28 @@ final class RepairApi {
 
     Http.Response conflicts(Http.Request r) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
+        ConflictResolver kinds = resolver.get();
+        Map<String, Boolean> twoWay = new java.util.HashMap<>();
         for (ConflictStore.Entry e : new ConflictStore(target).list(r.param("table"))) {
-            out.add(conflict(e));
+            Boolean both = twoWay.get(e.table());
+            if (both == null) {
+                both = kinds.twoWay(e.table());
+                twoWay.put(e.table(), both);
+            }
+            out.add(conflict(e, both));
         }
         return Http.Response.json(200, Map.of("conflicts", out));
     }
 
-    private static Map<String, Object> conflict(ConflictStore.Entry e) {
+    private static Map<String, Object> conflict(ConflictStore.Entry e, boolean twoWay) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.id());
         m.put("table", e.table());
         m.put("key", e.key());
         m.put("runId", e.runId());
         m.put("createdAt", e.createdAt());
+        m.put("kind", twoWay ? "twoWay" : "oneWay");
+        m.put("keep", twoWay ? List.of("a", "b") : List.of("source", "target"));
         m.put("source", ApiBodies.tree(e.sourceRow()));
         m.put("target", ApiBodies.tree(e.targetRow()));
         m.put("differing", e.differing());
@@ -127,20 +139,20 @@ final class RepairApi {
 
     Http.Response resolve(Http.Request r, long id) throws SQLException, ApiBodies.BadRequest {
         JsonNode body = ApiBodies.body(r, Set.of("keep"));
-        ConflictStore.Keep keep = ConflictStore.Keep.of(ApiBodies.text(body, "keep"));
-        if (keep == null) {
-            throw new ApiBodies.BadRequest("say which version to keep: {\"keep\": \"source\"} (production's) or "
-                    + "{\"keep\": \"target\"} (development's)");
-        }
+        String keep = ApiBodies.text(body, "keep");
         ConflictStore store = new ConflictStore(target);
         if (store.get(id) == null) {
             return Http.Response.error(404, "no conflict " + id + " (resolved already, or never recorded)");
         }
         try {
-            ConflictStore.Entry e = store.resolve(id, keep);
-            new ActionLog(target).record(r.user(), "conflict resolve", "conflict " + id + " (" + e.table() + " " + e.key()
-                    + "): kept " + (keep == ConflictStore.Keep.SOURCE ? "production's" : "development's") + " version");
-            return Http.Response.json(200, Map.of("resolved", id, "kept", keep.name().toLowerCase(java.util.Locale.ROOT)));
+            ConflictResolver.Resolved done = resolver.get().resolve(id, keep, r.user());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("resolved", id);
+            out.put("kept", done.kept());
+            out.put("wrote", Redactor.redact(done.wrote()));
+            return Http.Response.json(200, out);
+        } catch (ConflictResolver.WrongWord e) {
+            throw new ApiBodies.BadRequest(e.getMessage());
         } catch (ConflictStore.CannotResolve e) {
             return Http.Response.error(409, Redactor.redact(e.getMessage()));
         }

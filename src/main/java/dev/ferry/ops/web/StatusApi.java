@@ -47,7 +47,7 @@ final class StatusApi {
         this.schedule = schedule;
         this.target = target;
         this.tables = new TreeSet<>(tables);
-        this.repairs = new RepairApi(target);
+        this.repairs = new RepairApi(target, coordinator::conflicts);
     }
 
     /** A table as a run shows it: the ledger's columns, or the live ones while it runs. */
@@ -269,12 +269,7 @@ final class StatusApi {
     }
 
     private static LiveTable live(Run run, TableResult t) {
-        String step = switch (t.status()) {
-            case PENDING -> "waiting";
-            case RUNNING -> "staging";
-            case STAGED -> "applying and verifying";
-            default -> "done";
-        };
+        String step = t.step().name().toLowerCase(java.util.Locale.ROOT);
         int batchSize = 0;
         try {
             batchSize = run.plan(t.name()).spec().batchSize();
