@@ -67,8 +67,18 @@ public final class SqlErrors {
             root = t;
         }
         Throwable best = innermost != null ? innermost : root;
-        return best.getMessage() != null ? best.getMessage() : best.getClass().getSimpleName();
+        String text = best.getMessage() != null ? best.getMessage() : best.getClass().getSimpleName();
+        return LOCK_TABLE_FULL.equals(sqlState(failure)) && text.contains("shared memory") ? text + LOCK_TABLE_ADVICE : text;
     }
+
+    /** PostgreSQL's out of memory; with "out of shared memory" it is its lock table, full. */
+    private static final String LOCK_TABLE_FULL = "53200";
+
+    /** What to do when a run's one apply transaction, locking every table it writes, fills the lock table. */
+    static final String LOCK_TABLE_ADVICE = " (PostgreSQL's lock table is full: the apply locks every table of the run, "
+            + "its staging copy and their indexes in one transaction, next to every other session's locks; raise "
+            + "max_locks_per_transaction on the target server and restart it, or sync fewer tables at once with --tables; "
+            + "the next run resumes from staging)";
 
     /**
      * The message without the row values PostgreSQL may quote in it, whatever its SQLState: the Detail,

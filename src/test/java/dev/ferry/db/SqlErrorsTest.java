@@ -48,4 +48,15 @@ class SqlErrorsTest {
         assertEquals("new row violates check constraint \"dev_only\"", SqlErrors.message(wrapped));
         assertNull(SqlErrors.sqlState(new RuntimeException("no SQL here")));
     }
+
+    @Test
+    void should_say_what_to_do_when_the_lock_table_is_full() {
+        SQLException full = new SQLException("ERROR: out of shared memory\n  Hint: You might need to increase "
+                + "max_locks_per_transaction.", "53200");
+        String message = SqlErrors.message(new RuntimeException("apply", full));
+        assertTrue(message.startsWith("ERROR: out of shared memory"), message);
+        assertTrue(message.endsWith(SqlErrors.LOCK_TABLE_ADVICE), message);
+        assertTrue(message.contains("raise max_locks_per_transaction on the target server"), message);
+        assertEquals("out of memory", SqlErrors.message(new SQLException("out of memory", "53200")));
+    }
 }
