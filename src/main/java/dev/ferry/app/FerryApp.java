@@ -25,6 +25,12 @@ public final class FerryApp implements AutoCloseable {
 
     private final Path tables;
 
+    /**
+     * {@code -Dferry.timing=true} (bench/routes): one {@code ferry-timing:} line on stderr for Camel's start
+     * (route files loaded, templates made into routes, routes started), the route-file check and Camel's stop.
+     */
+    private static final boolean TIMING = Boolean.getBoolean("ferry.timing");
+
     private FerryApp(Main main, Path home, Path tables) {
         this.main = main;
         this.home = home;
@@ -84,6 +90,7 @@ public final class FerryApp implements AutoCloseable {
         props.putAll(overrides);
         props.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
+        long[] began = mark();
         try {
             main.start();
         } catch (Exception e) {
@@ -103,6 +110,7 @@ public final class FerryApp implements AutoCloseable {
             }
             throw e;
         }
+        timing("camel-start", began, main.getCamelContext().getRoutesSize() + " routes");
         return new FerryApp(main, home, tables);
     }
 
@@ -145,7 +153,24 @@ public final class FerryApp implements AutoCloseable {
         if (template == null) {
             throw new IllegalStateException("the table-sync template is missing from routes/templates");
         }
+        long[] began = mark();
         RouteFileCheck.check(tables, TableTemplate.of(home), camel::resolvePropertyPlaceholders);
+        timing("route-check", began, "");
+    }
+
+    /** With {@code -Dferry.timing}: now, as {wall, process CPU} nanoseconds, for {@link #timing}; else nothing. */
+    private static long[] mark() {
+        return TIMING ? new long[] {System.nanoTime(), ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()} : null;
+    }
+
+    /** With {@code -Dferry.timing}: the wall and process CPU time since {@code began}, one line on stderr. */
+    private static void timing(String what, long[] began, String detail) {
+        if (TIMING) {
+            long[] now = mark();
+            System.err.printf(java.util.Locale.ROOT, "ferry-timing: %s %.1f ms wall %.1f ms cpu %s%n", what,
+                    (now[0] - began[0]) / 1e6, (now[1] - began[1]) / 1e6, detail);
+        }
     }
 
     /**
@@ -221,8 +246,10 @@ public final class FerryApp implements AutoCloseable {
         CamelContext camel = main.getCamelContext();
         HikariDataSource source = camel == null ? null : camel.getRegistry().lookupByNameAndType("source", HikariDataSource.class);
         HikariDataSource target = camel == null ? null : camel.getRegistry().lookupByNameAndType("target", HikariDataSource.class);
+        long[] began = mark();
         try {
             main.stop();
+            timing("camel-stop", began, "");
         } finally {
             if (source != null) {
                 source.close();
