@@ -21,8 +21,8 @@ class RoutesTest {
         try (FerryApp app = FerryApp.start(BookRoutes.DEMO, Map.of())) {
             List<String> ids = app.camel().getRoutes().stream().map(Route::getRouteId).sorted().toList();
             assertEquals(List.of("ferry-alert", "ferry-apply", "ferry-dead-letter", "ferry-run", "ferry-stage-batch",
-                    "ferry-stage-batch-tx", "sync-book"), ids);
-            assertEquals(7, app.camel().getRoutes().size());
+                    "ferry-stage-batch-tx", "ferry-table", "sync-book"), ids);
+            assertEquals(8, app.camel().getRoutes().size());
 
             Map<String, TableSpec> tables = RunService.runner(app, new Progress(System.err)).tables();
             // every value but table and ownerColumn is the template's default (batchSize and batchBytes from the configuration)
@@ -39,7 +39,7 @@ class RoutesTest {
         }
         try (FerryApp app = FerryApp.start(null, Map.of())) {
             assertEquals(Map.of(), RunService.runner(app, new Progress(System.err)).tables());
-            assertEquals(6, app.camel().getRoutes().size());
+            assertEquals(7, app.camel().getRoutes().size());
         }
     }
 
