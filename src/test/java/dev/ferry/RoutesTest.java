@@ -62,10 +62,22 @@ class RoutesTest {
                       - name: table
                         value: author
                 """);
+        // a file Ferry does not read itself (here: a key scaffold never writes) is loaded by Camel, as before
+        java.nio.file.Files.writeString(dir.resolve("tag.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: table-sync
+                    routeId: sync-tag
+                    prefixId: tag-
+                    parameters:
+                      - name: table
+                        value: tag
+                """);
         try (FerryApp app = FerryApp.start(dir, Map.of())) {
-            assertEquals(List.of("author", "book"),
+            assertEquals(List.of("author", "book", "tag"),
                     RunService.runner(app, new Progress(System.err)).tables().keySet().stream().sorted().toList());
+            app.checkTableRoutes();
         }
+        java.nio.file.Files.delete(dir.resolve("tag.yaml"));
         java.nio.file.Files.move(dir.resolve("author.yaml"), dir.resolve("public.author.camel.yaml"));
         String refusal = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> FerryApp.start(dir, Map.of()).close()).getMessage();
