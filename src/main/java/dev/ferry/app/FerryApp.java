@@ -3,7 +3,9 @@ package dev.ferry.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,6 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
 
 /** Ferry's Camel Main: configuration from config/application.properties, routes from YAML, the beans. */
 public final class FerryApp implements AutoCloseable {
@@ -24,11 +27,24 @@ public final class FerryApp implements AutoCloseable {
     private final Path home;
 
     private final Path tables;
+    /** The table routes Ferry read from their files and handed to Camel itself. */
+    private final List<RouteFileCheck.TableRoute> tableRoutes;
+    /** The table route files Camel loaded itself (any file but plain templated routes of table-sync). */
+    private final List<Path> camelTableFiles;
 
-    private FerryApp(Main main, Path home, Path tables) {
+    /**
+     * {@code -Dferry.timing=true} (bench/routes): one {@code ferry-timing:} line on stderr for the start (camel-start:
+     * the table route files read, Camel started with every route made and started; route-files: the reading
+     * alone), the route-file check and Camel's stop.
+     */
+    private static final boolean TIMING = Boolean.getBoolean("ferry.timing");
+
+    private FerryApp(Main main, Path home, Path tables, List<RouteFileCheck.TableRoute> tableRoutes, List<Path> camelTableFiles) {
         this.main = main;
         this.home = home;
         this.tables = tables;
+        this.tableRoutes = tableRoutes;
+        this.camelTableFiles = camelTableFiles;
     }
 
     /** The folder holding config/ and routes/: -Dferry.home (set by the launcher), else the working directory. */
@@ -65,17 +81,41 @@ public final class FerryApp implements AutoCloseable {
                     + " (run Ferry from its folder or through ./ferry)");
         }
         Path tables = tablesDir != null ? tablesDir.toAbsolutePath().normalize() : home.resolve("routes/tables");
-        checkFileNames(tables);
+        long[] began = mark();
+        // a table route loads as *.yaml or *.camel.yaml; a tables folder that does not exist loads no table
+        // route (sync and verify then say how to make one). Ferry reads each file once: the plain templated
+        // routes of table-sync (what scaffold writes) it hands to Camel itself, after Camel has loaded the
+        // template and its own routes; any other file Camel loads as it is
+        List<RouteFileCheck.TableRoute> tableRoutes = new ArrayList<>();
+        List<Path> camelTableFiles = new ArrayList<>();
+        for (Path file : tableFiles(tables)) {
+            List<RouteFileCheck.TableRoute> plain = RouteFileCheck.read(file);
+            if (plain != null) {
+                tableRoutes.addAll(plain);
+            } else {
+                camelTableFiles.add(file);
+            }
+        }
+        timing("route-files", began, tableRoutes.size() + " read, " + camelTableFiles.size() + " left to Camel");
         // configuration class and routes come from the properties (a main class would add the configuration twice)
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:" + config);
         Map<String, String> props = new LinkedHashMap<>();
         // templates first: they must be loaded before the templated routes that use them
-        // a tables folder that does not exist loads no table route (sync and verify then say how to make one)
-        // Ferry's own route files are *.camel.yaml; a table route loads as *.yaml or *.camel.yaml (the pattern takes both)
-        props.put("camel.main.routes-include-pattern", "file:" + home.resolve("routes/templates") + "/*.camel.yaml,file:"
-                + home.resolve("routes") + "/*.camel.yaml" + (Files.isDirectory(tables) ? ",file:" + tables + "/*.yaml" : "")
-                + (service ? ",file:" + home.resolve("routes/serve") + "/*.camel.yaml" : ""));
+        // Ferry's own route files are *.camel.yaml
+        StringBuilder include = new StringBuilder("file:" + home.resolve("routes/templates") + "/*.camel.yaml,file:"
+                + home.resolve("routes") + "/*.camel.yaml");
+        camelTableFiles.forEach(f -> include.append(",file:").append(f));
+        if (service) {
+            include.append(",file:").append(home.resolve("routes/serve")).append("/*.camel.yaml");
+        }
+        props.put("camel.main.routes-include-pattern", include.toString());
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
+                addTableRoutes(configured.getCamelContext(), tableRoutes);
+            }
+        });
         if (service) {
             props.put("camel.server.enabled", "true");
             props.put("camel.server.host", "{{ferry.http.host}}");
@@ -103,18 +143,21 @@ public final class FerryApp implements AutoCloseable {
             }
             throw e;
         }
-        return new FerryApp(main, home, tables);
+        timing("camel-start", began, main.getCamelContext().getRoutesSize() + " routes");
+        return new FerryApp(main, home, tables, tableRoutes, camelTableFiles);
     }
 
     /**
-     * Camel picks a route file's loader by everything after the first dot of its name: {@code public.book.yaml}
-     * would stop Ferry with "Cannot find RoutesBuilderLoader ... extension: book.yaml". Such a name is refused
-     * in one line that says what to rename it to.
+     * The table route files of {@code tables}, {@code *.yaml} (so {@code *.camel.yaml} too), by name. Camel picks
+     * a route file's loader by everything after the first dot of its name: {@code public.book.yaml} would stop
+     * Ferry with "Cannot find RoutesBuilderLoader ... extension: book.yaml". Such a name is refused in one line
+     * that says what to rename it to.
      */
-    private static void checkFileNames(Path tables) throws IOException {
+    private static List<Path> tableFiles(Path tables) throws IOException {
         if (!Files.isDirectory(tables)) {
-            return;
+            return List.of();
         }
+        List<Path> yaml = new ArrayList<>();
         try (java.util.stream.Stream<Path> files = Files.list(tables)) {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
@@ -130,7 +173,27 @@ public final class FerryApp implements AutoCloseable {
                             + "yaml (Camel picks its loader by everything after the first dot): rename it "
                             + stem.replace('.', '-') + ".yaml");
                 }
+                yaml.add(f);
             }
+        }
+        return yaml;
+    }
+
+    /** Makes Camel's templated routes of {@code routes}, as its YAML DSL makes those of a route file. */
+    private static void addTableRoutes(CamelContext camel, List<RouteFileCheck.TableRoute> routes) {
+        List<TemplatedRouteDefinition> templated = new ArrayList<>();
+        for (RouteFileCheck.TableRoute route : routes) {
+            TemplatedRouteDefinition t = new TemplatedRouteDefinition();
+            t.setCamelContext(camel);
+            t.setRouteTemplateRef("table-sync");
+            t.setRouteId(route.routeId());
+            route.parameters().forEach(t::parameter);
+            templated.add(t);
+        }
+        try {
+            camel.getCamelContextExtension().getContextPlugin(Model.class).addRouteFromTemplatedRoutes(templated);
+        } catch (Exception e) {
+            throw org.apache.camel.RuntimeCamelException.wrapRuntimeCamelException(e);
         }
     }
 
@@ -145,7 +208,24 @@ public final class FerryApp implements AutoCloseable {
         if (template == null) {
             throw new IllegalStateException("the table-sync template is missing from routes/templates");
         }
-        RouteFileCheck.check(tables, TableTemplate.of(home), camel::resolvePropertyPlaceholders);
+        long[] began = mark();
+        RouteFileCheck.check(tableRoutes, camelTableFiles, TableTemplate.of(home), camel::resolvePropertyPlaceholders);
+        timing("route-check", began, "");
+    }
+
+    /** With {@code -Dferry.timing}: now, as {wall, process CPU} nanoseconds, for {@link #timing}; else nothing. */
+    private static long[] mark() {
+        return TIMING ? new long[] {System.nanoTime(), ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()} : null;
+    }
+
+    /** With {@code -Dferry.timing}: the wall and process CPU time since {@code began}, one line on stderr. */
+    private static void timing(String what, long[] began, String detail) {
+        if (TIMING) {
+            long[] now = mark();
+            System.err.printf(java.util.Locale.ROOT, "ferry-timing: %s %.1f ms wall %.1f ms cpu %s%n", what,
+                    (now[0] - began[0]) / 1e6, (now[1] - began[1]) / 1e6, detail);
+        }
     }
 
     /**
@@ -221,8 +301,10 @@ public final class FerryApp implements AutoCloseable {
         CamelContext camel = main.getCamelContext();
         HikariDataSource source = camel == null ? null : camel.getRegistry().lookupByNameAndType("source", HikariDataSource.class);
         HikariDataSource target = camel == null ? null : camel.getRegistry().lookupByNameAndType("target", HikariDataSource.class);
+        long[] began = mark();
         try {
             main.stop();
+            timing("camel-stop", began, "");
         } finally {
             if (source != null) {
                 source.close();

@@ -77,16 +77,16 @@ public final class ServeCommand implements Callable<Integer> {
             app.close();
             return ExitCodes.USAGE;
         }
-        if (RunService.runner(app, new Progress(System.err)).tables().isEmpty()) {
+        // the tables with a route, resolved once: the routes do not change while Ferry serves
+        java.util.Set<String> tables = RunService.tables(app).keySet();
+        if (tables.isEmpty()) {
             System.err.println(RunService.noTableRoutes(app)); // a service with nothing to run: every tick would fail
             app.close();
             return ExitCodes.USAGE;
         }
-        coordinator.attach(app);
-        web.attach(app.target(), RunService.runner(app, new Progress(System.err)).tables().keySet(), app.property("ferry.http.user"),
-                app.property("ferry.http.password"));
-        app.bean("ferryMetrics", FerryMetrics.class).declare(RunService.runner(app, new Progress(System.err)).tables().keySet(),
-                coordinator::running);
+        coordinator.attach(app, tables);
+        web.attach(app.target(), tables, app.property("ferry.http.user"), app.property("ferry.http.password"));
+        app.bean("ferryMetrics", FerryMetrics.class).declare(tables, coordinator::running);
         SyncControl control = new SyncControl(coordinator);
         JmxServer jmx = null;
         try {

@@ -40,6 +40,8 @@ public final class RunCoordinator {
     });
     private final PrintStream out;
     private volatile FerryApp app;
+    /** The tables with a route, read once at attach: the routes do not change while Ferry serves. */
+    private volatile Set<String> known = Set.of();
     private volatile RunService job;
     private volatile String currentRunId;
     private volatile Run lastRun;
@@ -49,8 +51,9 @@ public final class RunCoordinator {
         this.out = out;
     }
 
-    /** Attaches the started Ferry this coordinator runs on. */
-    public void attach(FerryApp started) {
+    /** Attaches the started Ferry this coordinator runs on, and the tables that have a route (in route order). */
+    public void attach(FerryApp started, Set<String> tables) {
+        this.known = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(tables));
         this.app = started;
     }
 
@@ -107,7 +110,7 @@ public final class RunCoordinator {
      * handed out for a run that never exists: an unknown table, or a retry with nothing to retry.
      */
     private void refuseWhatCannotRun(List<String> tables, boolean failedOnly) {
-        Set<String> known = RunService.tables(app).keySet();
+        Set<String> known = this.known;
         List<String> unknown = tables.stream().filter(t -> dev.ferry.plan.TableSpec.find(known, t) == null).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown table" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)

@@ -12,6 +12,13 @@ import java.util.stream.Stream;
 
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Checks the table route files against the table-sync template before any connection opens: every
@@ -28,8 +35,131 @@ public final class RouteFileCheck {
     }
 
     private static final String TEMPLATE = "table-sync";
+    /** For {@link #read}: a file that does not parse is left to Camel, whose message names it. */
+    private static final LoadSettings SETTINGS = LoadSettings.builder().build();
 
     private RouteFileCheck() {
+    }
+
+    /**
+     * One templated route of the table-sync template as a route file writes it: the route id (null when the
+     * file gives none) and each parameter's value as written (the YAML scalar's text, as Camel reads it).
+     */
+    public record TableRoute(Path file, String routeId, Map<String, String> parameters) {
+    }
+
+    /**
+     * The table routes of a route file that holds only templated routes of table-sync, each with only
+     * routeTemplateRef, routeId and parameters ({@code - name: ...} / {@code value: ...}, scalars, each name once):
+     * what {@code ferry scaffold} writes and users edit. Ferry reads such a file once and hands its routes
+     * to Camel itself. Null for any other file (another key, a non-scalar value, YAML that does not parse):
+     * Camel loads that one as it is, and reports what it finds wrong.
+     */
+    public static List<TableRoute> read(Path file) throws IOException {
+        Node doc;
+        try {
+            doc = new Compose(SETTINGS).composeString(Files.readString(file)).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!(doc instanceof SequenceNode items)) {
+            return null;
+        }
+        List<TableRoute> routes = new java.util.ArrayList<>();
+        for (Node item : items.getValue()) {
+            if (!(item instanceof MappingNode entry) || entry.getValue().size() != 1
+                    || !"templatedRoute".equals(scalar(entry.getValue().get(0).getKeyNode()))
+                    || !(entry.getValue().get(0).getValueNode() instanceof MappingNode route)) {
+                return null;
+            }
+            String ref = null;
+            String routeId = null;
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (NodeTuple t : route.getValue()) {
+                String key = scalar(t.getKeyNode());
+                String value = scalar(t.getValueNode());
+                if ("routeTemplateRef".equals(key) && value != null) {
+                    ref = value;
+                } else if ("routeId".equals(key) && value != null) {
+                    routeId = value;
+                } else if ("parameters".equals(key) && t.getValueNode() instanceof SequenceNode list) {
+                    for (Node p : list.getValue()) {
+                        if (!readParameter(p, parameters)) {
+                            return null;
+                        }
+                    }
+                } else {
+                    return null;
+                }
+            }
+            if (!TEMPLATE.equals(ref)) {
+                return null;
+            }
+            routes.add(new TableRoute(file, routeId, parameters));
+        }
+        return routes;
+    }
+
+    /** {@code resolve}, each text resolved once (a failure is not kept: it is thrown again). */
+    public static UnaryOperator<String> once(UnaryOperator<String> resolve) {
+        Map<String, String> resolved = new java.util.HashMap<>();
+        return raw -> {
+            String value = resolved.get(raw);
+            if (value == null) {
+                value = resolve.apply(raw);
+                resolved.put(raw, value);
+            }
+            return value;
+        };
+    }
+
+    /** Puts {@code - name: n / value: v} into {@code into}; false when it is not that (or names a parameter again). */
+    private static boolean readParameter(Node p, Map<String, String> into) {
+        if (!(p instanceof MappingNode parameter)) {
+            return false;
+        }
+        String name = null;
+        String value = null;
+        for (NodeTuple t : parameter.getValue()) {
+            String key = scalar(t.getKeyNode());
+            String v = scalar(t.getValueNode());
+            if (v == null) {
+                return false;
+            } else if ("name".equals(key) && name == null) {
+                name = v;
+            } else if ("value".equals(key) && value == null) {
+                value = v;
+            } else {
+                return false;
+            }
+        }
+        return name != null && value != null && into.putIfAbsent(name, value) == null;
+    }
+
+    /** A scalar's text, or null for anything else (a YAML null included). */
+    private static String scalar(Node node) {
+        return node instanceof ScalarNode s && !Tag.NULL.equals(s.getTag()) ? s.getValue() : null;
+    }
+
+    /**
+     * Checks the table routes Ferry read itself ({@link #read}) and the route files Camel loaded ({@code others}),
+     * as {@link #check(Path, TableTemplate, UnaryOperator)} does, in file order.
+     */
+    public static void check(List<TableRoute> routes, List<Path> others, TableTemplate template,
+                             UnaryOperator<String> resolve) throws BadRouteFile, IOException {
+        resolve = once(resolve); // every route resolves the same defaults
+        java.util.TreeMap<Path, List<TableRoute>> byFile = new java.util.TreeMap<>();
+        routes.forEach(r -> byFile.computeIfAbsent(r.file(), f -> new java.util.ArrayList<>()).add(r));
+        others.forEach(f -> byFile.putIfAbsent(f, null));
+        for (Map.Entry<Path, List<TableRoute>> file : byFile.entrySet()) {
+            if (file.getValue() == null) {
+                checkFile(file.getKey(), template, resolve);
+                continue;
+            }
+            for (TableRoute route : file.getValue()) {
+                checkParameters(shown(route.file()), route.parameters(), template, resolve);
+            }
+        }
     }
 
     /**
@@ -42,6 +172,7 @@ public final class RouteFileCheck {
         if (!Files.isDirectory(tablesDir)) {
             return;
         }
+        resolve = once(resolve);
         List<Path> files;
         try (Stream<Path> list = Files.list(tablesDir)) {
             files = list.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
@@ -77,32 +208,46 @@ public final class RouteFileCheck {
                         throw new BadRouteFile(where + ": every parameter needs '- name: ...' and 'value: ...'");
                     }
                     String name = String.valueOf(parameter.get("name"));
-                    if (!declared.containsKey(name)) {
-                        String near = nearest(name, declared.keySet());
-                        throw new BadRouteFile(where + ": unknown parameter '" + name + "'"
-                                + (near != null ? ": did you mean '" + near + "'?" : "; known: " + String.join(", ", declared.keySet())));
-                    }
+                    unknown(where, name, declared);
                     if (given.put(name, parameter.get("value") == null ? "" : String.valueOf(parameter.get("value"))) != null) {
                         throw new BadRouteFile(where + ": parameter '" + name + "' is given twice");
                     }
                 }
             }
-            for (TableTemplate.Parameter d : declared.values()) {
-                String raw = given.containsKey(d.name()) ? given.get(d.name()) : d.defaultValue();
-                if (raw == null) {
-                    continue;
-                }
-                String value;
-                try {
-                    value = resolve.apply(raw).trim();
-                } catch (RuntimeException e) {
-                    throw new BadRouteFile(where + ": parameter '" + d.name() + "': " + firstLine(e.getMessage()));
-                }
-                String problem = TableTemplate.problem(d, value);
-                if (problem != null) {
-                    throw new BadRouteFile(where + ": parameter '" + d.name() + "' is '" + value + "': " + problem
-                            + (given.containsKey(d.name()) ? "" : " (its default, from the configuration)"));
-                }
+            checkParameters(where, given, template, resolve);
+        }
+    }
+
+    private static void unknown(String where, String name, Map<String, TableTemplate.Parameter> declared) throws BadRouteFile {
+        if (!declared.containsKey(name)) {
+            String near = nearest(name, declared.keySet());
+            throw new BadRouteFile(where + ": unknown parameter '" + name + "'"
+                    + (near != null ? ": did you mean '" + near + "'?" : "; known: " + String.join(", ", declared.keySet())));
+        }
+    }
+
+    /** The given parameters' names, then every declared parameter's value (given or default), checked. */
+    private static void checkParameters(String where, Map<String, String> given, TableTemplate template,
+                                        UnaryOperator<String> resolve) throws BadRouteFile {
+        Map<String, TableTemplate.Parameter> declared = template.parameters();
+        for (String name : given.keySet()) {
+            unknown(where, name, declared);
+        }
+        for (TableTemplate.Parameter d : declared.values()) {
+            String raw = given.containsKey(d.name()) ? given.get(d.name()) : d.defaultValue();
+            if (raw == null) {
+                continue;
+            }
+            String value;
+            try {
+                value = resolve.apply(raw).trim();
+            } catch (RuntimeException e) {
+                throw new BadRouteFile(where + ": parameter '" + d.name() + "': " + firstLine(e.getMessage()));
+            }
+            String problem = TableTemplate.problem(d, value);
+            if (problem != null) {
+                throw new BadRouteFile(where + ": parameter '" + d.name() + "' is '" + value + "': " + problem
+                        + (given.containsKey(d.name()) ? "" : " (its default, from the configuration)"));
             }
         }
     }

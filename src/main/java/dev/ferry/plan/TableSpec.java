@@ -29,12 +29,24 @@ import java.util.Locale;
  * @param withParents      subset: the rows the selected rows reference come too, transitively
  * @param maxDeadLetters   dead letters past which the table fails instead of being applied; -1: no limit;
  *                         null: the computed default ({@link #deadLetterLimit(long)})
+ * @param fetchSize        writer sql: rows fetched per round trip from the source cursor
+ * @param maxRowsPerSecond the most rows read per second from the source (0: no limit)
  */
 public record TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict, Mode mode,
                         boolean deleteMissing, String cursor, boolean propagateDeletes, Conflict conflict,
                         String newestColumn, String naturalKey, String newIds, Writer writer, long batchBytes,
                         String rules, String where, long limit, double percent, boolean withParents,
-                        Long maxDeadLetters) {
+                        Long maxDeadLetters, int fetchSize, long maxRowsPerSecond) {
+
+    /** A spec with the configuration's default fetchSize (1000) and no read rate limit. */
+    public TableSpec(String table, String key, String ownerColumn, int batchSize, boolean strict, Mode mode,
+                     boolean deleteMissing, String cursor, boolean propagateDeletes, Conflict conflict,
+                     String newestColumn, String naturalKey, String newIds, Writer writer, long batchBytes,
+                     String rules, String where, long limit, double percent, boolean withParents, Long maxDeadLetters) {
+        this(table, key, ownerColumn, batchSize, strict, mode, deleteMissing, cursor, propagateDeletes, conflict,
+                newestColumn, naturalKey, newIds, writer, batchBytes, rules, where, limit, percent, withParents,
+                maxDeadLetters, 1000, 0);
+    }
 
     /** Refuses a maxDeadLetters below -1. */
     public TableSpec {
@@ -195,7 +207,8 @@ public record TableSpec(String table, String key, String ownerColumn, int batchS
                 v.apply("newestColumn"), v.apply("naturalKey"), v.apply("newIds"), Writer.of(v.apply("writer")),
                 whole(v, "batchBytes", false), v.apply("rules"), v.apply("where"), whole(v, "limit", true),
                 v.apply("percent").isEmpty() ? 0 : decimal(v, "percent"), Boolean.parseBoolean(v.apply("withParents")),
-                maxDeadLetters(v.apply("maxDeadLetters")));
+                maxDeadLetters(v.apply("maxDeadLetters")), whole(v, "fetchSize", false).intValue(),
+                whole(v, "maxRowsPerSecond", true));
     }
 
     /** A whole number; empty reads as 0 when {@code emptyIsZero} (limit: no limit). */

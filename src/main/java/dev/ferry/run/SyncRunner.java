@@ -76,13 +76,14 @@ public final class SyncRunner {
      */
     public Map<String, TableSpec> tables() {
         Map<String, TableSpec> specs = new LinkedHashMap<>();
+        Map<Object, String> resolved = new java.util.HashMap<>(); // every route resolves the same defaults: once each
         for (RouteDefinition route : camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
             Map<String, Object> p = route.getTemplateParameters();
             if (p == null || !p.containsKey("table") || route.getRouteId() == null || !route.getRouteId().startsWith("sync-")) {
                 continue;
             }
             Map<String, String> values = new LinkedHashMap<>();
-            p.forEach((name, value) -> values.put(name, resolve(value)));
+            p.forEach((name, value) -> values.put(name, value == null ? "" : resolved.computeIfAbsent(value, this::resolve)));
             try {
                 TableSpec spec = TableSpec.of(values);
                 specs.put(spec.table(), spec);

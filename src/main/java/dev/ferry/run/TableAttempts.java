@@ -3,6 +3,7 @@ package dev.ferry.run;
 import dev.ferry.db.SqlErrors;
 import dev.ferry.log.Redactor;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.read.CopyReader;
 import dev.ferry.read.SnapshotDataSource;
 import dev.ferry.stage.StageHeaders;
 import dev.ferry.state.Progress;
@@ -162,7 +163,15 @@ public final class TableAttempts {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(Run.PROPERTY, run);
         exchange.setProperty(StageHeaders.TABLE, plan.name()); // the template's steps take the table from here
-        producer.send("direct:" + plan.spec().endpoint(), exchange); // its reader is released by onCompletion
+        try {
+            producer.send("direct:" + plan.spec().endpoint(), exchange);
+        } finally {
+            // however the table's route ended: its read stops and gives its connection back
+            CopyReader reader = exchange.getProperty(StageHeaders.READER, CopyReader.class);
+            if (reader != null) {
+                reader.close();
+            }
+        }
         Exception failure = exchange.getException();
         if (failure == null && run.result(plan.name()).status() != TableResult.Status.STAGED) {
             // never count a table as staged unless its route reached the end of the read

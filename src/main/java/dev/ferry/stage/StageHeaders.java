@@ -12,8 +12,12 @@ public final class StageHeaders {
 
     /** Exchange property: the table (as its route file names it) whose route the exchange runs through. */
     public static final String TABLE = "ferryTable";
-    /** Exchange property: the table's {@link dev.ferry.read.CopyReader}, closed when the route completes. */
+    /** Exchange property: the table's {@link dev.ferry.read.CopyReader}, closed when the table's exchange completes. */
     public static final String READER = "ferryReader";
+    /** Exchange property: writer sql, the table's fetchSize (the read's {@code toD} takes it). */
+    public static final String FETCH_SIZE = "ferryFetchSize";
+    /** Exchange property: writer sql, the table's batchSize (rows per batch cut from the read). */
+    public static final String BATCH_SIZE = "ferryBatchSize";
 
     /** Header: the table's writer (copy or sql), which the route's read and staging choose by. */
     public static final String WRITER = "ferryWriter";

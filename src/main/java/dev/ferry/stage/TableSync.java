@@ -199,10 +199,12 @@ public final class TableSync {
                         plan.keyed(), plan.spec().batchSize(), plan.spec().batchBytes(), table,
                         skipUnchanged ? TargetHashes.open(target, plan, after) : null, summing);
             }
-            properties.put(READER, reader); // closed when the table's route completes (its onCompletion)
+            properties.put(READER, reader); // closed when the table's exchange completes (TableAttempts)
             body = reader;
         }
         headers.put(WRITER, plan.spec().writer().toString());
+        properties.put(FETCH_SIZE, plan.spec().fetchSize());
+        properties.put(BATCH_SIZE, plan.spec().batchSize());
         headers.put(SqlConstants.SQL_QUERY, ReadSql.select(plan, resume ? AFTER_KEY : null, sinceWatermark ? WATERMARK : null));
         headers.put(AFTER_KEY, afterKey);
         headers.put(WATERMARK, watermarkFrom);
@@ -256,11 +258,12 @@ public final class TableSync {
     }
 
     /**
-     * Keeps the read at or under {@code maxRowsPerSecond} (0: no limit): waits before a batch until the
-     * rows read so far, this batch included, fit the rate since the table started.
+     * Keeps the read at or under the table's {@code maxRowsPerSecond} (0: no limit): waits before a batch until
+     * the rows read so far, this batch included, fit the rate since the table started.
      */
-    public void pace(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table, @Body Object body,
-                     long maxRowsPerSecond) throws InterruptedException {
+    public void pace(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table, @Body Object body)
+            throws InterruptedException {
+        long maxRowsPerSecond = run.plan(table).spec().maxRowsPerSecond();
         if (maxRowsPerSecond <= 0) {
             return;
         }
@@ -361,13 +364,6 @@ public final class TableSync {
             run.result(table).applied(a.written(), a.deadLettered());
             metrics.applied(table, a.written(), a.setAsideAtApply());
         });
-    }
-
-    /** When a table's route completes, however it ends: its read stops and gives its connection back. */
-    public void release(@ExchangeProperty(READER) CopyReader reader) {
-        if (reader != null) {
-            reader.close();
-        }
     }
 
     // The template's steps name no table: the run puts it in the exchange property ferryTable, so that a

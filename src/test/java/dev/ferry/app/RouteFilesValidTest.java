@@ -51,9 +51,8 @@ class RouteFilesValidTest {
     }
 
     /**
-     * The schema's complaints, less one: a property placeholder ({@code "{{ferry.retry.max-redeliveries}}"},
-     * {@code "{{writerSteps:sql,{{writer}}}}"}) where the schema wants a number or a boolean, which Camel
-     * resolves when it makes the route.
+     * The schema's complaints, less one: a property placeholder ({@code "{{ferry.retry.max-redeliveries}}"})
+     * where the schema wants a number or a boolean, which Camel resolves when it makes the route.
      */
     private static List<String> problems(String yaml) {
         return schema.validate(yaml, InputFormat.YAML).stream()

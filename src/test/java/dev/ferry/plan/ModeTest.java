@@ -66,15 +66,9 @@ class ModeTest {
     }
 
     @Test
-    void should_disable_a_writers_steps_in_the_route_of_a_table_with_another_writer() {
-        WriterSteps steps = new WriterSteps();
-        assertEquals("writerSteps", steps.getName());
-        assertEquals("false", steps.apply("sql,sql"));
-        assertEquals("false", steps.apply("sql, SQL "));
-        assertEquals("true", steps.apply("sql,copy"));
-        assertEquals("false", steps.apply("copy,copy"));
+    void should_refuse_an_unknown_writer_in_one_line() {
+        assertEquals(Writer.SQL, Writer.of(" sql "));
         assertEquals("writer 'insert' is not one of copy, sql",
-                assertThrows(IllegalArgumentException.class, () -> steps.apply("sql,insert")).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> steps.apply("sql"));
+                assertThrows(IllegalArgumentException.class, () -> Writer.of("insert")).getMessage());
     }
 }

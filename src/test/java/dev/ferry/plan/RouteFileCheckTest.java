@@ -100,4 +100,41 @@ class RouteFileCheckTest {
         assertEquals("naturalKey", RouteFileCheck.nearest("naturalkeys", known));
         assertNull(RouteFileCheck.nearest("somethingelse", known));
     }
+
+    @Test
+    void should_read_plain_templated_routes_once_with_their_values_as_written_and_leave_any_other_file_to_camel()
+            throws Exception {
+        Path file = Files.createTempFile("ferry-route", ".yaml");
+        Files.writeString(file, """
+                # Table "my table" (a comment)
+                - templatedRoute:
+                    routeTemplateRef: table-sync
+                    routeId: 'sync-"my table"'
+                    parameters:
+                      - name: table
+                        value: '"my table"'
+                      - name: batchSize
+                        value: 1e3
+                      - {name: strict, value: true}
+                """);
+        List<RouteFileCheck.TableRoute> routes = RouteFileCheck.read(file);
+        assertEquals(1, routes.size());
+        assertEquals("sync-\"my table\"", routes.get(0).routeId());
+        // each value as the YAML text gives it, as Camel passes it to the template
+        assertEquals(java.util.Map.of("table", "\"my table\"", "batchSize", "1e3", "strict", "true"), routes.get(0).parameters());
+        assertEquals(List.of("table", "batchSize", "strict"), List.copyOf(routes.get(0).parameters().keySet()));
+        for (String other : List.of(
+                "- templatedRoute:\n    routeTemplateRef: table-sync\n    prefixId: x\n",
+                "- templatedRoute:\n    routeTemplateRef: another\n",
+                "- templatedRoute:\n    routeTemplateRef: table-sync\n    parameters:\n      - name: table\n        value: [a, b]\n",
+                "- templatedRoute:\n    routeTemplateRef: table-sync\n    parameters:\n      - name: table\n        value:\n",
+                "- templatedRoute:\n    routeTemplateRef: table-sync\n    parameters:\n      - {name: mode, value: full}\n"
+                        + "      - {name: mode, value: merge}\n",
+                "- route:\n    from:\n      uri: direct:x\n",
+                "- templatedRoute: [\n", "")) {
+            Files.writeString(file, other);
+            assertNull(RouteFileCheck.read(file), other);
+        }
+        Files.delete(file);
+    }
 }
