@@ -24,7 +24,9 @@ import org.postgresql.copy.CopyOut;
  * in key order, with owner and rules applied in the SELECT itself, cut into batches of at most
  * {@code rows} rows and {@code bytes} bytes as the rows stream in. A reader thread fills the next batch
  * while the current one is written (at most {@link #AHEAD} batches wait), so the source and the target
- * work at the same time and memory stays bounded. The reader thread alone uses the connection.
+ * work at the same time and memory stays bounded. The reader thread alone uses the connection. A split
+ * table ({@link KeyRanges}) is read as several such COPYs at once, one per key range, each on its own
+ * connection and thread, their batches in one queue.
  */
 public final class CopyReader implements Iterator<CopyBatch>, Closeable {
 

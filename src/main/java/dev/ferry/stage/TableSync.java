@@ -122,6 +122,9 @@ public final class TableSync {
                     resumed = rs.getLong(1);
                     afterKey = checkpointKey;
                     split = checkpoint.split() ? KeyRanges.Split.decode(checkpointKey) : null;
+                    if (split != null) {
+                        progress.note(table + ": resuming its " + split.parts() + " key ranges, each after its own checkpoint");
+                    }
                 }
             }
             if (afterKey == null) {
