@@ -131,6 +131,33 @@ class SplitTablesIT {
         }
     }
 
+    @Test
+    void a_resumed_split_table_whose_source_changed_is_read_again_whole_and_verified() throws Exception {
+        try (SyncFixture f = new SyncFixture("split_stale", BOOKS)) {
+            SyncJob.Options o = options(f);
+            AtomicInteger seen = new AtomicInteger();
+            try (FerryApp app = FerryApp.start(o.tablesDir, o.overrides)) {
+                AdviceWith.adviceWith(app.camel(), "ferry-stage-batch-tx", a -> a.weaveById("ferry-checkpoint")
+                        .before().process(e -> {
+                            if (seen.incrementAndGet() == 10) {
+                                throw new SQLException("ERROR: injected failure", "XX000");
+                            }
+                        }));
+                assertNotEquals(0, f.sync(app, o).exitCode(), f.output());
+            }
+            // production changes under the staged rows: in every range, staged or not
+            f.execProd("UPDATE book SET title = 'changed ' || id WHERE id % 250 = 1",
+                    "DELETE FROM book WHERE id IN (2, 1502, 2999)");
+
+            SyncJob.Outcome second = f.sync(o2 -> options(f).overrides.forEach(o2.overrides::put));
+
+            assertEquals(0, second.exitCode(), f.output());
+            assertTrue(second.run().result("book").restaged(), f.output());
+            assertEquals(String.valueOf(BOOKS - 3), f.dev("SELECT count(*) FROM book"));
+            assertEquals(f.fingerprintButOwner(f.production), f.fingerprintButOwner(f.development));
+        }
+    }
+
     /** The fixture's options: every table split (above 1 byte) into 3 ranges, batches of {@link #BATCH} rows. */
     private static SyncJob.Options options(SyncFixture f) {
         SyncJob.Options o = f.options();
