@@ -51,7 +51,9 @@ public class FerryConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("snapshotSource", snapshot);
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), new CountedBy(camelContext),
                 Boolean.parseBoolean(property(camelContext, "ferry.verify")),
-                Boolean.parseBoolean(property(camelContext, "ferry.swap-tables"))));
+                Boolean.parseBoolean(property(camelContext, "ferry.swap-tables")))
+                .splitTablesLargerThan(dev.ferry.read.KeyRanges.bytes(property(camelContext, "ferry.splitTablesLargerThan")),
+                        Integer.parseInt(property(camelContext, "ferry.splitParts").trim())));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("copyWriter", new dev.ferry.stage.CopyWriter(target));
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));

@@ -19,6 +19,17 @@ public final class CopyBatch {
     /** The sum of the rows' checksum hashes (when the read carries them): high and low 64 bits. */
     private long sumHigh;
     private long sumLow;
+    /** The key range of a split read this batch belongs to ({@link KeyRanges}), or -1 for a read in one piece. */
+    private int part = -1;
+
+    /** The key range of a split read this batch belongs to, or -1 when the table is read in one piece. */
+    public int part() {
+        return part;
+    }
+
+    void part(int index) {
+        part = index;
+    }
 
     void add(byte[] line, String key) {
         lines.add(line);

@@ -4,7 +4,9 @@ import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -22,7 +24,9 @@ import org.postgresql.copy.CopyOut;
  * in key order, with owner and rules applied in the SELECT itself, cut into batches of at most
  * {@code rows} rows and {@code bytes} bytes as the rows stream in. A reader thread fills the next batch
  * while the current one is written (at most {@link #AHEAD} batches wait), so the source and the target
- * work at the same time and memory stays bounded. The reader thread alone uses the connection.
+ * work at the same time and memory stays bounded. The reader thread alone uses the connection. A split
+ * table ({@link KeyRanges}) is read as several such COPYs at once, one per key range, each on its own
+ * connection and thread, their batches in one queue.
  */
 public final class CopyReader implements Iterator<CopyBatch>, Closeable {
 
@@ -30,25 +34,27 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     static final int AHEAD = 2;
     private static final Object END = new Object();
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
-    private final Thread reader;
-    private final Connection connection;
-    /** Where the connection came from: a connection whose COPY was cut short is evicted from it, not returned. */
+    private final BlockingQueue<Object> queue;
+    private final List<Part> parts = new ArrayList<>();
+    /** Where the connections came from: a connection whose COPY was cut short is evicted from it, not returned. */
     private final DataSource pool;
     private final TargetHashes unchanged;
     private final boolean summing;
     private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
     private Object next;
+    /** Parts whose end the consumer has taken from the queue. */
+    private int ended;
 
-    private CopyReader(DataSource pool, Connection connection, CopyOut copy, boolean keyed, int rows, long bytes, String table,
-                       TargetHashes unchanged, boolean summing) {
-        this.connection = connection;
+    /** One COPY of the read: its connection and the thread that alone uses it; {@code index} -1 for a read in one piece. */
+    private record Part(int index, Connection connection, Thread thread) {
+    }
+
+    private CopyReader(DataSource pool, int parts, TargetHashes unchanged, boolean summing) {
         this.pool = pool;
         this.unchanged = unchanged;
         this.summing = summing;
-        this.reader = new Thread(() -> read(copy, keyed, Math.max(1, rows), Math.max(1, bytes)), "ferry-read-" + table);
-        this.reader.setDaemon(true);
+        this.queue = new ArrayBlockingQueue<>(AHEAD * Math.max(1, parts));
     }
 
     /**
@@ -65,7 +71,40 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
     /** As above; {@code settings} (one statement, or null) runs first, in the read's transaction. */
     public static CopyReader open(DataSource snapshot, String sql, boolean keyed, int rows, long bytes, String table,
                                   TargetHashes unchanged, boolean summing, String settings) throws SQLException {
-        Connection c = snapshot.getConnection();
+        CopyReader r = new CopyReader(snapshot, 1, unchanged, summing && keyed);
+        try {
+            r.start(-1, sql, settings, keyed, rows, bytes, table);
+        } catch (SQLException | RuntimeException e) {
+            if (unchanged != null) {
+                unchanged.close();
+            }
+            throw e;
+        }
+        return r;
+    }
+
+    /**
+     * A split read ({@link KeyRanges}): the COPY of each of {@code sqls} (keyed reads of key ranges, in key order
+     * within each) on a snapshot connection of its own, all at once; batches come in the order they are cut,
+     * each tagged with its range ({@link CopyBatch#part}, the index in {@code sqls}) and in key order within it.
+     */
+    public static CopyReader open(DataSource snapshot, List<String> sqls, int rows, long bytes, String table,
+                                  boolean summing) throws SQLException {
+        CopyReader r = new CopyReader(snapshot, sqls.size(), null, summing);
+        try {
+            for (int i = 0; i < sqls.size(); i++) {
+                r.start(i, sqls.get(i), null, true, rows, bytes, table + "-" + i);
+            }
+        } catch (SQLException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
+    private void start(int index, String sql, String settings, boolean keyed, int rows, long bytes, String name)
+            throws SQLException {
+        Connection c = pool.getConnection();
         try {
             if (settings != null) {
                 try (java.sql.Statement s = c.createStatement()) {
@@ -73,14 +112,13 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
                 }
             }
             CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
-            CopyReader r = new CopyReader(snapshot, c, copy, keyed, rows, bytes, table, unchanged, summing && keyed);
-            r.reader.start();
-            return r;
+            Thread thread = new Thread(() -> read(index, c, copy, keyed, Math.max(1, rows), Math.max(1, bytes)),
+                    "ferry-read-" + name);
+            thread.setDaemon(true);
+            parts.add(new Part(index, c, thread));
+            thread.start();
         } catch (SQLException | RuntimeException e) {
             c.close();
-            if (unchanged != null) {
-                unchanged.close();
-            }
             throw e;
         }
     }
@@ -95,12 +133,13 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         skipped.addAndGet(rows);
     }
 
-    private void read(CopyOut copy, boolean keyed, int rows, long bytes) {
+    private void read(int part, Connection connection, CopyOut copy, boolean keyed, int rows, long bytes) {
         Object last = END;
         try {
             byte[] line = copy.readFromCopy();
             while (line != null && !closing) {
                 CopyBatch batch = new CopyBatch();
+                batch.part(part);
                 while (line != null && batch.size() < rows && (batch.size() == 0 || batch.bytes() + line.length <= bytes)) {
                     if (summing) {
                         addSummed(batch, line);
@@ -125,7 +164,7 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         } catch (RuntimeException e) {
             last = e;
         } finally {
-            if (unchanged != null) {
+            if (unchanged != null && part < 0) {
                 unchanged.close();
             }
             boolean cutShort = false;
@@ -223,16 +262,20 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
 
     @Override
     public boolean hasNext() {
-        if (next == null) {
+        while (next == null) {
             try {
                 next = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while reading the source", e);
             }
+            if (next == END && ++ended < parts.size()) {
+                next = null; // one part of a split read ended: the others go on
+            }
         }
         if (next instanceof RuntimeException failure) {
             next = END;
+            ended = parts.size();
             throw failure;
         }
         return next != END;
@@ -254,20 +297,24 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
      */
     @Override
     public void close() {
-        if (!reader.isAlive()) {
+        if (parts.stream().noneMatch(p -> p.thread().isAlive())) {
             return;
         }
         closing = true;
-        try {
-            connection.unwrap(PGConnection.class).cancelQuery();
-        } catch (SQLException ignored) {
-            // the reader notices closing, or the connection is gone
+        for (Part p : parts) {
+            try {
+                p.connection().unwrap(PGConnection.class).cancelQuery();
+            } catch (SQLException ignored) {
+                // the reader notices closing, or the connection is gone
+            }
         }
         queue.clear();
-        try {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Part p : parts) {
+            try {
+                p.thread().join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -50,6 +50,34 @@ public final class ReadSql {
         }
         List<String> where = readConditions(plan, afterKey == null ? null : Sql.literal(afterKey),
                 watermark == null ? null : Sql.literal(watermark));
+        return copyKeyed(plan, where, ownerLiteral, withHash);
+    }
+
+    /**
+     * The COPY read of one key range of a split table ({@link KeyRanges}), as {@link #copySelect} gives a keyed
+     * read without a watermark: the rows after {@code afterKey} (the range's lower bound, or its checkpoint; null:
+     * from the first key) up to {@code upTo} included (null: to the last key), in key order.
+     */
+    public static String copyRange(TablePlan plan, String afterKey, String upTo, String ownerLiteral, boolean withHash) {
+        return copyKeyed(plan, new ArrayList<>(keyRange(plan, afterKey, upTo)), ownerLiteral, withHash);
+    }
+
+    /**
+     * The conditions of a key range: after {@code afterKey} and up to {@code upTo} included, each a key as
+     * {@link TablePlan#keyText} gives it, inlined as a literal (null leaves that side open).
+     */
+    public static List<String> keyRange(TablePlan plan, String afterKey, String upTo) {
+        List<String> where = new ArrayList<>();
+        if (afterKey != null) {
+            where.add(keyCondition(plan, ">", Sql.literal(afterKey)));
+        }
+        if (upTo != null) {
+            where.add(keyCondition(plan, "<=", Sql.literal(upTo)));
+        }
+        return where;
+    }
+
+    private static String copyKeyed(TablePlan plan, List<String> where, String ownerLiteral, boolean withHash) {
         if (withHash && plan.rules().values().stream().anyMatch(r -> r.kind().equals("sql"))) {
             return hashedOnce(plan, where, ownerLiteral);
         }
@@ -214,15 +242,20 @@ public final class ReadSql {
 
     /** The rows after a key given as {@link TablePlan#keyText} in {@code parameter} (keyset order, index-friendly). */
     private static String afterKeyCondition(TablePlan plan, String parameter) {
+        return keyCondition(plan, ">", parameter);
+    }
+
+    /** The key compared ({@code operator}: {@code >}, {@code <=}) with a key given as {@link TablePlan#keyText}. */
+    private static String keyCondition(TablePlan plan, String operator, String parameter) {
         List<String> key = plan.spec().keyColumns();
         if (key.size() == 1) {
-            return Sql.ident(key.get(0)) + " > CAST(" + parameter + " AS " + sourceType(plan, key.get(0)) + ")";
+            return Sql.ident(key.get(0)) + " " + operator + " CAST(" + parameter + " AS " + sourceType(plan, key.get(0)) + ")";
         }
         List<String> values = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
             values.add("CAST(CAST(" + parameter + " AS jsonb) ->> " + i + " AS " + sourceType(plan, key.get(i)) + ")");
         }
-        return "(" + key.stream().map(Sql::ident).collect(Collectors.joining(", ")) + ") > ("
+        return "(" + key.stream().map(Sql::ident).collect(Collectors.joining(", ")) + ") " + operator + " ("
                 + String.join(", ", values) + ")";
     }
 

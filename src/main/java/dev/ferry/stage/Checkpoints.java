@@ -17,31 +17,58 @@ import dev.ferry.state.Progress;
 /**
  * Every statement of staging on {@code ferry.checkpoint}, one row per table: the last key staged (in
  * the source's order), committed in the same transaction as its batch, so that an interrupted run
- * resumes after it and no batch is staged twice.
+ * resumes after it and no batch is staged twice. A table read as key ranges keeps every range's last
+ * key in its row ({@link dev.ferry.read.KeyRanges.Split}); a batch moves its own range's.
  */
 public final class Checkpoints {
 
     private Checkpoints() {
     }
 
-    /** A table's resumable checkpoint: the staging generation and the last key staged (null: none yet). */
-    public record Resumable(String stagingId, String lastKey) {
+    /** What a split table's fingerprint ends with: its checkpoint is the ranges' ({@link dev.ferry.read.KeyRanges.Split}). */
+    static final String SPLIT = "|split";
+
+    /**
+     * A table's resumable checkpoint: the staging generation and the last key staged (null: none yet); for a
+     * table read as key ranges ({@code split}), every range's last key ({@link dev.ferry.read.KeyRanges.Split}).
+     */
+    public record Resumable(String stagingId, String lastKey, boolean split) {
     }
 
     /**
-     * The table's checkpoint when it can be resumed: the same fingerprint (plan, owner, watermark) and
-     * its staging table still there; else null.
+     * The table's checkpoint when it can be resumed: the same fingerprint (plan, owner, watermark; a split
+     * read's too) and its staging table still there; else null.
      */
     public static Resumable resumable(Connection c, String table, String fingerprint, String stagingTable)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint = ? AND to_regclass(?) IS NOT NULL, "
-                + "staging_id, last_key FROM ferry.checkpoint WHERE table_name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint IN (?, ?) AND to_regclass(?) IS NOT NULL, "
+                + "staging_id, last_key, fingerprint = ? FROM ferry.checkpoint WHERE table_name = ?")) {
             ps.setString(1, fingerprint);
-            ps.setString(2, stagingTable);
-            ps.setString(3, table);
+            ps.setString(2, fingerprint + SPLIT);
+            ps.setString(3, stagingTable);
+            ps.setString(4, fingerprint + SPLIT);
+            ps.setString(5, table);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1) && rs.getString(2) != null
-                        ? new Resumable(rs.getString(2), rs.getString(3)) : null;
+                        ? new Resumable(rs.getString(2), rs.getString(3), rs.getBoolean(4)) : null;
+            }
+        }
+    }
+
+    /**
+     * Marks a fresh staging generation (nothing staged yet) as read in key ranges: the ranges, each with no key
+     * staged, become its checkpoint ({@code split}), which every batch then moves one range at a time.
+     */
+    public static void split(Connection c, String table, String fingerprint, String split) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ferry.checkpoint SET fingerprint = ?, last_key = ?, "
+                + "updated_at = now() WHERE table_name = ? AND fingerprint = ? AND last_key IS NULL")) {
+            ps.setString(1, fingerprint + SPLIT);
+            ps.setString(2, split);
+            ps.setString(3, table);
+            ps.setString(4, fingerprint);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("the checkpoint of " + table + " moved before its read started "
+                        + "(another run staging the same table?)");
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.ferry.plan.TableSpec;
 import dev.ferry.read.ChangedKeys;
 import dev.ferry.read.CopyBatch;
 import dev.ferry.read.CopyReader;
+import dev.ferry.read.KeyRanges;
 import dev.ferry.read.KeySets;
 import dev.ferry.read.ReadSql;
 import dev.ferry.read.TargetHashes;
@@ -57,6 +58,9 @@ public final class TableSync {
     private final StageMetrics metrics;
     private final boolean verify;
     private final boolean swap;
+    /** Tables larger than this many bytes are read as {@link #splitParts} key ranges at once ({@link KeyRanges}). */
+    private volatile long splitAbove = Long.MAX_VALUE;
+    private volatile int splitParts = 1;
     /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
     public static volatile int probeLimit = 100_000;
     /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
@@ -81,6 +85,13 @@ public final class TableSync {
         this.metrics = metrics;
     }
 
+    /** Reads tables larger than {@code bytes} (pg_table_size) as {@code parts} key ranges at once; returns this. */
+    public TableSync splitTablesLargerThan(long bytes, int parts) {
+        this.splitAbove = bytes;
+        this.splitParts = parts;
+        return this;
+    }
+
     /**
      * Before the read: keeps staged rows of an interrupted run with the same plan (resume) or starts
      * a fresh staging table, counts the rows to read, and sets the source query and the staging headers.
@@ -98,6 +109,7 @@ public final class TableSync {
         long resumed = 0;
         String stagingId = null;
         String checkpointKey = null;
+        KeyRanges.Split split = null; // a table read as key ranges at once
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
             Checkpoints.Resumable checkpoint = Checkpoints.resumable(c, table, fingerprint, plan.stagingTable());
             boolean resumable = checkpoint != null;
@@ -109,6 +121,10 @@ public final class TableSync {
                     rs.next();
                     resumed = rs.getLong(1);
                     afterKey = checkpointKey;
+                    split = checkpoint.split() ? KeyRanges.Split.decode(checkpointKey) : null;
+                    if (split != null) {
+                        progress.note(table + ": resuming its " + split.parts() + " key ranges, each after its own checkpoint");
+                    }
                 }
             }
             if (afterKey == null) {
@@ -140,10 +156,11 @@ public final class TableSync {
                 }
             }
             // incremental: the count and the new high-water mark in one scan of the source
-            try (PreparedStatement ps = c.prepareStatement(incremental ? ReadSql.countAndWatermark(plan, resume, sinceWatermark)
+            try (PreparedStatement ps = c.prepareStatement(split != null ? KeyRanges.count(plan, split)
+                    : incremental ? ReadSql.countAndWatermark(plan, resume, sinceWatermark)
                     : ReadSql.count(plan, resume, sinceWatermark))) {
                 int i = 1;
-                if (resume) { // the key condition names the checkpoint once per key column
+                if (resume && split == null) { // the key condition names the checkpoint once per key column
                     int uses = plan.spec().keyColumns().size();
                     for (int u = 0; u < uses; u++) {
                         ps.setObject(i++, afterKey);
@@ -157,6 +174,15 @@ public final class TableSync {
                     toRead = rs.getLong(1);
                     watermarkTo = incremental ? rs.getString(2) : null;
                 }
+            }
+            if (!resume && splitAbove < Long.MAX_VALUE) {
+                split = KeyRanges.choose(c, plan, toRead, splitParts, plan.spec().batchSize(), splitAbove, progress::note);
+            }
+        }
+        if (split != null && !resume) {
+            checkpointKey = split.encode(); // the ranges, nothing staged in any: the checkpoint each batch moves from
+            try (Connection c = target.getConnection()) {
+                Checkpoints.split(c, table, fingerprint, checkpointKey);
             }
         }
         TableResult result = run.result(table);
@@ -174,7 +200,7 @@ public final class TableSync {
         }
         result.snapshot = run.snapshots();
         result.watermark = watermarkTo != null ? watermarkTo : watermarkFrom;
-        result.lastStagedKey = resume ? checkpointKey : null;
+        result.lastStagedKey = resume || split != null ? checkpointKey : null;
         plan.warnings().forEach(progress::note);
         progress.tableStarted(result);
 
@@ -193,6 +219,10 @@ public final class TableSync {
                             plan.spec().batchSize(), plan.spec().batchBytes(), table, null, false);
                     reader.alsoSkipped(found.unchanged());
                 }
+            }
+            if (reader == null && split != null) {
+                reader = CopyReader.open(source, KeyRanges.reads(plan, split, owner, summing), plan.spec().batchSize(),
+                        plan.spec().batchBytes(), table, summing);
             }
             if (reader == null) {
                 reader = CopyReader.open(source, ReadSql.copySelect(plan, after, watermarkFrom, owner, skipUnchanged || summing),
@@ -239,7 +269,10 @@ public final class TableSync {
         }
         String prevKey = run.result(table).lastStagedKey;
         String lastKey;
-        if (plan.keyed()) {
+        if (plan.keyed() && body instanceof CopyBatch copy && copy.part() >= 0) {
+            // a range of a split read: its own last key moves, in the checkpoint of every range
+            lastKey = size == 0 ? prevKey : KeyRanges.Split.decode(prevKey).advanced(copy.part(), batchLastKey).encode();
+        } else if (plan.keyed()) {
             lastKey = size == 0 ? prevKey : batchLastKey;
         } else {
             // no key: the checkpoint counts the rows read (a guard against staging a batch twice, not a resume point)
