@@ -2,26 +2,62 @@ package dev.ferry.read;
 
 import dev.ferry.db.CancellableDataSource;
 import dev.ferry.db.Sql;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
 
 import javax.sql.DataSource;
+
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * The source pool as seen by a run: while a snapshot is open, every connection handed out reads in
  * that one snapshot (REPEATABLE READ, SET TRANSACTION SNAPSHOT), so parent and child tables agree. A
  * stop cancels the statements of the connections it handed out ({@link #cancelStatements()}).
+ * <p>
+ * A connection given back while the snapshot is open stays in its snapshot transaction, kept for the
+ * next borrower (at most {@code keep} of them): the run's staging workers read table after table without
+ * setting up a snapshot for each (7 statements a checkout). The borrower's {@code rollback()} or
+ * {@code commit()} of the healthy read-only transaction does nothing (there is nothing to undo, and ending
+ * it would lose the snapshot). A connection whose transaction failed, that changed its settings, or that
+ * was taken out ({@link dev.ferry.db.Pools#discard}) goes back to the pool as before; so do all of them
+ * when the snapshot closes or is renewed.
  */
 public final class SnapshotDataSource extends CancellableDataSource {
 
+    /** A kept connection idle longer than this is checked (as the pool checks its own) before it is lent again. */
+    private static final long CHECK_IDLE_AFTER_NANOS = 500_000_000L;
+    /** Connection methods that change the session or end the transaction's settings: a kept connection is then let go. */
+    private static final Set<String> SPOILING = Set.of("setAutoCommit", "setTransactionIsolation", "setReadOnly",
+            "setCatalog", "setSchema", "setHoldability", "setTypeMap", "setClientInfo", "setNetworkTimeout");
+
     private volatile String snapshotId;
     private Connection holder;
+    private final int keep;
+    /** Connections in the open snapshot's transaction, not lent (guarded by this). */
+    private final Deque<Kept> idle = new ArrayDeque<>();
+
+    private record Kept(Connection connection, String snapshotId, long since) {
+    }
 
     /** Wraps the read-only source pool (autocommit off). */
     public SnapshotDataSource(DataSource source) {
+        this(source, 4);
+    }
+
+    /** As above, keeping at most {@code keep} snapshot connections between borrowers (0: none). */
+    public SnapshotDataSource(DataSource source, int keep) {
         super(source);
+        this.keep = Math.max(0, keep);
     }
 
     /** Opens the run's snapshot on a connection held until {@link #close()}; returns its id. */
@@ -57,25 +93,27 @@ public final class SnapshotDataSource extends CancellableDataSource {
         return snapshotId;
     }
 
-    /** Ends the snapshot and returns its connection to the pool. */
+    /** Ends the snapshot and returns its connection, and those kept in it, to the pool. */
     public synchronized void close() {
         snapshotId = null;
+        while (!idle.isEmpty()) {
+            giveBack(idle.pop().connection());
+        }
         if (holder != null) {
-            try {
-                holder.rollback();
-                holder.close();
-            } catch (SQLException ignored) {
-                // the connection may already be gone; the pool discards it
-            }
+            giveBack(holder);
             holder = null;
         }
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection c = track(obtainTargetDataSource().getConnection());
         String id = snapshotId;
-        if (id != null) {
+        if (id == null) {
+            return track(obtainTargetDataSource().getConnection());
+        }
+        Connection c = kept(id);
+        if (c == null) {
+            c = obtainTargetDataSource().getConnection();
             try {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -89,6 +127,152 @@ public final class SnapshotDataSource extends CancellableDataSource {
                 throw e;
             }
         }
+        return track(lend(c, id));
+    }
+
+    /** The pool's connection behind one lent in the snapshot (which is closed for its borrower), else {@code c}. */
+    @Override
+    protected Connection released(Connection c) {
+        if (c != null && Proxy.isProxyClass(c.getClass()) && Proxy.getInvocationHandler(c) instanceof Lent lent) {
+            lent.closed = true;
+            return lent.connection;
+        }
         return c;
+    }
+
+    /**
+     * The next borrower of {@code c} gets a connection in a new transaction, not the kept one: for a read
+     * that changed settings of its transaction (SET LOCAL) that must not reach the next borrower.
+     */
+    public static void doNotKeep(Connection c) {
+        if (c != null && Proxy.isProxyClass(c.getClass()) && Proxy.getInvocationHandler(c) instanceof Lent lent) {
+            lent.spoiled = true;
+        }
+    }
+
+    /** A kept connection of this snapshot that still answers, or null. */
+    private Connection kept(String id) {
+        while (true) {
+            Kept k;
+            synchronized (this) {
+                k = idle.poll();
+            }
+            if (k == null) {
+                return null;
+            }
+            if (!k.snapshotId().equals(id)) {
+                giveBack(k.connection());
+                continue;
+            }
+            try {
+                if (System.nanoTime() - k.since() < CHECK_IDLE_AFTER_NANOS || k.connection().isValid(5)) {
+                    return k.connection();
+                }
+            } catch (SQLException ignored) {
+                // gone: the next one, or a new connection
+            }
+            giveBack(k.connection());
+        }
+    }
+
+    /** Back from a borrower: kept in the snapshot when its transaction is healthy, else to the pool. */
+    private void returned(Connection c, String id, boolean spoiled) {
+        if (!spoiled && healthy(c)) {
+            synchronized (this) {
+                if (id.equals(snapshotId) && idle.size() < keep) {
+                    idle.push(new Kept(c, id, System.nanoTime()));
+                    return;
+                }
+            }
+        }
+        giveBack(c);
+    }
+
+    /** Whether the connection is open and inside its snapshot transaction, no statement of it failed. */
+    private static boolean healthy(Connection c) {
+        try {
+            return !c.isClosed() && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.OPEN;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Ends the connection's transaction and returns it to the pool. */
+    private static void giveBack(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection may already be gone; the pool discards it
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already closed
+        }
+    }
+
+    private Connection lend(Connection c, String id) {
+        return (Connection) Proxy.newProxyInstance(SnapshotDataSource.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, new Lent(c, id));
+    }
+
+    /** One loan of a snapshot connection: closing it gives the connection back to the snapshot. */
+    private final class Lent implements InvocationHandler {
+        private final Connection connection;
+        private final String snapshot;
+        private volatile boolean closed;
+        private volatile boolean spoiled;
+
+        Lent(Connection connection, String snapshot) {
+            this.connection = connection;
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            String name = method.getName();
+            switch (name) {
+                case "close" -> {
+                    if (!closed) {
+                        closed = true;
+                        returned(connection, snapshot, spoiled);
+                    }
+                    return null;
+                }
+                case "isClosed" -> {
+                    return closed || connection.isClosed();
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "toString" -> {
+                    return "snapshot " + snapshot + " " + connection;
+                }
+                default -> {
+                    // the default case below
+                }
+            }
+            if (closed) {
+                throw new SQLException("connection closed (given back to the run's snapshot)", "08003");
+            }
+            boolean endsTransaction = (name.equals("rollback") || name.equals("commit")) && (args == null || args.length == 0);
+            if (endsTransaction && !spoiled && healthy(connection)) {
+                return null; // read-only: nothing to undo; the transaction holds the snapshot for the next borrower
+            }
+            if (name.equals("setAutoCommit") && Boolean.FALSE.equals(args[0]) && !connection.getAutoCommit()) {
+                return null;
+            }
+            if (endsTransaction || SPOILING.contains(name)) {
+                spoiled = true;
+            }
+            try {
+                return method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
     }
 }
