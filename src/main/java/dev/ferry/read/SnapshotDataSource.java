@@ -16,6 +16,8 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -25,15 +27,21 @@ import org.postgresql.core.TransactionState;
  * stop cancels the statements of the connections it handed out ({@link #cancelStatements()}).
  * <p>
  * A connection given back while the snapshot is open stays in its snapshot transaction, kept for the
- * next borrower (at most {@code keep} of them): the run's staging workers read table after table without
- * setting up a snapshot for each (7 statements a checkout). The borrower's {@code rollback()} or
- * {@code commit()} of the healthy read-only transaction does nothing (there is nothing to undo, and ending
- * it would lose the snapshot). A connection whose transaction failed, that changed its settings, or that
+ * next borrower (at most {@code keep} of them, and none while a thread waits for the pool): the run's
+ * staging workers read table after table without setting up a snapshot for each (7 statements a
+ * checkout). Each loan runs inside the savepoint taken right after the snapshot was set, and is rolled
+ * back to it when given back (one statement): the locks its reads took on production tables end with the
+ * loan as they did with a transaction of their own (a run never holds them all; DDL in production is not
+ * blocked for the whole run), and so do its failed statements and SET LOCAL settings. The borrower's
+ * {@code rollback()} or {@code commit()} of the read-only transaction ends the loan's work, not the
+ * snapshot. A connection that changed its session settings, could not be rolled back to its savepoint, or
  * was taken out ({@link dev.ferry.db.Pools#discard}) goes back to the pool as before; so do all of them
  * when the snapshot closes or is renewed.
  */
 public final class SnapshotDataSource extends CancellableDataSource {
 
+    /** The savepoint every loan of a kept connection is rolled back to. */
+    static final String SAVEPOINT = "ferry_snapshot";
     /** A kept connection idle longer than this is checked (as the pool checks its own) before it is lent again. */
     private static final long CHECK_IDLE_AFTER_NANOS = 500_000_000L;
     /** Connection methods that change the session or end the transaction's settings: a kept connection is then let go. */
@@ -118,9 +126,9 @@ public final class SnapshotDataSource extends CancellableDataSource {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(id));
-                    // read-only by the pool already; said again for the transaction itself
-                    s.execute("SET TRANSACTION READ ONLY");
+                    // read-only by the pool already; said again for the transaction itself. One round trip
+                    s.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(id) + "; SET TRANSACTION READ ONLY"
+                            + (keep > 0 ? "; SAVEPOINT " + SAVEPOINT : ""));
                 }
             } catch (SQLException e) {
                 c.close();
@@ -175,9 +183,12 @@ public final class SnapshotDataSource extends CancellableDataSource {
         }
     }
 
-    /** Back from a borrower: kept in the snapshot when its transaction is healthy, else to the pool. */
+    /**
+     * Back from a borrower: rolled back to its savepoint and kept in the snapshot when it may be (nobody
+     * waits for the pool, fewer than {@code keep} kept), else to the pool.
+     */
     private void returned(Connection c, String id, boolean spoiled) {
-        if (!spoiled && healthy(c)) {
+        if (!spoiled && keep > 0 && id.equals(snapshotId) && !poolWaiters() && rolledBack(c)) {
             synchronized (this) {
                 if (id.equals(snapshotId) && idle.size() < keep) {
                     idle.push(new Kept(c, id, System.nanoTime()));
@@ -186,6 +197,35 @@ public final class SnapshotDataSource extends CancellableDataSource {
             }
         }
         giveBack(c);
+    }
+
+    /** Whether threads wait for a connection of the pool: then a connection given back goes to them. */
+    private boolean poolWaiters() {
+        try {
+            DataSource pool = obtainTargetDataSource();
+            if (pool.isWrapperFor(HikariDataSource.class)) {
+                HikariPoolMXBean bean = pool.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+                return bean != null && bean.getThreadsAwaitingConnection() > 0;
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // not a Hikari pool: nobody to tell
+        }
+        return false;
+    }
+
+    /** Rolls the connection back to its savepoint (the loan's locks and settings end); whether it is fit to keep. */
+    private static boolean rolledBack(Connection c) {
+        try {
+            if (c.isClosed()) {
+                return false;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            }
+            return c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.OPEN;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Whether the connection is open and inside its snapshot transaction, no statement of it failed. */
@@ -259,8 +299,16 @@ public final class SnapshotDataSource extends CancellableDataSource {
                 throw new SQLException("connection closed (given back to the run's snapshot)", "08003");
             }
             boolean endsTransaction = (name.equals("rollback") || name.equals("commit")) && (args == null || args.length == 0);
-            if (endsTransaction && !spoiled && healthy(connection)) {
-                return null; // read-only: nothing to undo; the transaction holds the snapshot for the next borrower
+            if (endsTransaction && !spoiled && keep > 0) {
+                // read-only: nothing to undo but the loan's own work (its locks go when it is given back); a
+                // failed statement is rolled back to the savepoint, so the borrower may go on; the transaction
+                // holds the snapshot for the next borrower
+                if (!healthy(connection)) {
+                    try (Statement s = connection.createStatement()) {
+                        s.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+                    }
+                }
+                return null;
             }
             if (name.equals("setAutoCommit") && Boolean.FALSE.equals(args[0]) && !connection.getAutoCommit()) {
                 return null;
