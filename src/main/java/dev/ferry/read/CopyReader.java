@@ -68,7 +68,6 @@ public final class CopyReader implements Iterator<CopyBatch>, Closeable {
         Connection c = snapshot.getConnection();
         try {
             if (settings != null) {
-                SnapshotDataSource.doNotKeep(c); // its settings end with its transaction, not in the next read
                 try (java.sql.Statement s = c.createStatement()) {
                     s.execute(settings);
                 }

@@ -148,16 +148,6 @@ public final class SnapshotDataSource extends CancellableDataSource {
         return c;
     }
 
-    /**
-     * The next borrower of {@code c} gets a connection in a new transaction, not the kept one: for a read
-     * that changed settings of its transaction (SET LOCAL) that must not reach the next borrower.
-     */
-    public static void doNotKeep(Connection c) {
-        if (c != null && Proxy.isProxyClass(c.getClass()) && Proxy.getInvocationHandler(c) instanceof Lent lent) {
-            lent.spoiled = true;
-        }
-    }
-
     /** A kept connection of this snapshot that still answers, or null. */
     private Connection kept(String id) {
         while (true) {
