@@ -47,7 +47,8 @@ public class FerryConfiguration implements CamelConfiguration {
         HikariDataSource target = target(camelContext);
         camelContext.getRegistry().bind("source", source);
         camelContext.getRegistry().bind("target", target);
-        SnapshotDataSource snapshot = new SnapshotDataSource(source);
+        // the snapshot's holder aside, every source connection may stay in the snapshot between two reads
+        SnapshotDataSource snapshot = new SnapshotDataSource(source, source.getMaximumPoolSize() - 1);
         camelContext.getRegistry().bind("snapshotSource", snapshot);
         camelContext.getRegistry().bind("tableSync", new TableSync(snapshot, target, new Progress(System.err), new CountedBy(camelContext),
                 Boolean.parseBoolean(property(camelContext, "ferry.verify")),

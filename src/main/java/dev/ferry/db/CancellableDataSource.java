@@ -48,6 +48,14 @@ public class CancellableDataSource extends DelegatingDataSource {
     }
 
     /**
+     * The pool's own connection behind {@code c}, one this data source handed out and that is now taken out
+     * of use for good ({@link Pools#discard}); {@code c} itself unless a subclass lends wrappers.
+     */
+    protected Connection released(Connection c) {
+        return c;
+    }
+
+    /**
      * Asks the server to cancel the statement each open connection is running (PostgreSQL's cancel
      * request, from this thread); idle connections are not affected. Returns how many were asked.
      */

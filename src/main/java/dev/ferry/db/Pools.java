@@ -19,6 +19,9 @@ public final class Pools {
      * {@link SnapshotDataSource}), closed otherwise.
      */
     public static void discard(DataSource pool, Connection c) {
+        if (pool instanceof CancellableDataSource lender) {
+            c = lender.released(c); // a snapshot connection lent for one read: the pool's own connection behind it
+        }
         try {
             if (pool != null && pool.isWrapperFor(HikariDataSource.class)) {
                 pool.unwrap(HikariDataSource.class).evictConnection(c);

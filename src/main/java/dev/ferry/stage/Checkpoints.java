@@ -11,6 +11,7 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 import dev.ferry.apply.RunApply;
+import dev.ferry.db.Sql;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.state.Progress;
 
@@ -73,20 +74,16 @@ public final class Checkpoints {
         }
     }
 
-    /** Starts a fresh staging generation of the table: nothing staged yet. */
-    public static void start(Connection c, String table, String runId, String fingerprint, String stagingId)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
-                        + "VALUES (?, ?, ?, NULL, 0, now(), ?) ON CONFLICT (table_name) DO UPDATE SET "
-                        + "run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, last_key = NULL, "
-                        + "rows_staged = 0, updated_at = now(), staging_id = EXCLUDED.staging_id")) {
-            ps.setString(1, table);
-            ps.setString(2, runId);
-            ps.setString(3, fingerprint);
-            ps.setString(4, stagingId);
-            ps.executeUpdate();
-        }
+    /**
+     * The statement that starts a fresh staging generation of the table (nothing staged yet), its values
+     * inlined as literals so that it goes with the staging table's creation in one round trip.
+     */
+    static String startSql(String table, String runId, String fingerprint, String stagingId) {
+        return "INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, rows_staged, updated_at, staging_id) "
+                + "VALUES (" + Sql.literal(table) + ", " + Sql.literal(runId) + ", " + Sql.literal(fingerprint) + ", NULL, 0, now(), "
+                + Sql.literal(stagingId) + ") ON CONFLICT (table_name) DO UPDATE SET "
+                + "run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, last_key = NULL, "
+                + "rows_staged = 0, updated_at = now(), staging_id = EXCLUDED.staging_id";
     }
 
     /**

@@ -24,6 +24,15 @@ public final class StagingSql {
                 + ")";
     }
 
+    /**
+     * A fresh staging generation in one round trip: the old staging table dropped, the new one created by
+     * {@code create}, and the table's checkpoint started by {@code startCheckpoint}; sent as one string, the
+     * statements run in one implicit transaction.
+     */
+    public static String fresh(TablePlan plan, String create, String startCheckpoint) {
+        return "DROP TABLE IF EXISTS " + plan.stagingTable() + "; " + create + "; " + startCheckpoint;
+    }
+
     /** The COPY into staging of rows in the COPY read's order (less the key). */
     public static String copy(TablePlan plan) {
         return "COPY " + plan.stagingTable() + " (" + plan.columnNames() + ") FROM STDIN";

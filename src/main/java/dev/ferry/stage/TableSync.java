@@ -58,6 +58,7 @@ public final class TableSync {
     private final StageMetrics metrics;
     private final boolean verify;
     private final boolean swap;
+    private final SmallTables smallTables = new SmallTables();
     /** Tables larger than this many bytes are read as {@link #splitParts} key ranges at once ({@link KeyRanges}). */
     private volatile long splitAbove = Long.MAX_VALUE;
     private volatile int splitParts = 1;
@@ -132,19 +133,24 @@ public final class TableSync {
                 // generation stay in the store for the user to replay or purge
                 resumed = 0;
                 stagingId = UUID.randomUUID().toString();
-                s.execute("DROP TABLE IF EXISTS " + plan.stagingTable());
                 // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
                 boolean swapIn = swap && plan.spec().mode().commitBySwapTable()
                         && TableSwap.obstacle(c, plan.targetTable()) == null;
-                s.execute(swapIn ? TableSwap.createStagingSql(c, plan) : StagingSql.create(plan));
-                Checkpoints.start(c, table, run.id(), fingerprint, stagingId);
+                // the old staging dropped, the new one created and its checkpoint started: one round trip, one
+                // (implicit) transaction
+                s.execute(StagingSql.fresh(plan, swapIn ? TableSwap.createStagingSql(c, plan) : StagingSql.create(plan),
+                        Checkpoints.startSql(table, run.id(), fingerprint, stagingId)));
             }
         }
         boolean resume = afterKey != null;
         boolean sinceWatermark = watermarkFrom != null;
         long toRead;
         String watermarkTo = null;
-        try (Connection c = source.getConnection()) {
+        // a small table read whole needs no exact count (it only shows progress): the catalogue's estimate
+        Long estimate = incremental || resume || plan.filter() != null ? null : smallTables.estimate(source, run, plan);
+        if (estimate != null) {
+            toRead = estimate;
+        } else try (Connection c = source.getConnection()) {
             if (incremental && sinceWatermark) {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ReadSql.cursorIndexed(plan))) {
                     if (rs.next() && !rs.getBoolean(1)) {
@@ -186,7 +192,7 @@ public final class TableSync {
             }
         }
         TableResult result = run.result(table);
-        result.start(resumed, toRead);
+        result.start(resumed, toRead, estimate != null);
         // a full table read whole in one COPY sums the source side of the verification as it reads (the
         // row hash computed in the same scan); otherwise it runs alongside (same snapshot, another connection)
         result.summing = verify && plan.spec().mode().replacesWhole() && plan.keyed() && !resume
@@ -347,16 +353,21 @@ public final class TableSync {
      * apply. An incremental table that propagates deletes also copies the source's key set (same snapshot).
      */
     public void staged(@ExchangeProperty(Run.PROPERTY) Run run, @ExchangeProperty(TABLE) String table,
-                       @ExchangeProperty(READER) CopyReader reader, @Header(STAGING_ID) String stagingId)
+                       @ExchangeProperty(READER) CopyReader reader, @Header(STAGING_ID) String stagingId,
+                       @Header(AFTER_KEY) Object resumedAfter)
             throws SQLException, java.io.IOException, DeadLetterStore.TooManyDeadLettersException {
         TablePlan plan = run.plan(table);
         if (reader != null) {
             run.result(table).skipped(reader.skipped());
         }
-        // too many rows set aside while staging: the table fails here (its staging and dead letters stay)
-        try (Connection c = target.getConnection()) {
-            DeadLetterStore.checkLimit(c, plan, stagingId,
-                    run.result(table).read() + run.result(table).resumed(), false);
+        // too many rows set aside while staging: the table fails here (its staging and dead letters stay). A
+        // generation this run started and set no row aside from has no dead letter to count (the apply
+        // counts every table's again in its transaction, whatever happened here)
+        if (resumedAfter != null || run.result(table).deadLettered() > 0) {
+            try (Connection c = target.getConnection()) {
+                DeadLetterStore.checkLimit(c, plan, stagingId,
+                        run.result(table).read() + run.result(table).resumed(), false);
+            }
         }
         if ((plan.spec().mode().isIncremental() && plan.spec().propagateDeletes())
                 || (plan.spec().mode().isMerge() && plan.spec().deleteMissing() && TargetHashes.applies(plan))) {

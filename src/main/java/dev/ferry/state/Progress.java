@@ -31,7 +31,8 @@ public final class Progress {
             out.printf(Locale.ROOT, "%s: resuming after %,d staged rows; %,d rows to read%n", table.name(),
                     table.resumed(), table.expected());
         } else {
-            out.printf(Locale.ROOT, "%s: %,d rows to read%n", table.name(), table.expected());
+            out.printf(Locale.ROOT, "%s: %s%,d rows to read%n", table.name(), table.expectedEstimated() ? "about " : "",
+                    table.expected());
         }
     }
 

@@ -26,6 +26,7 @@ public final class TableResult {
     private final AtomicLong read = new AtomicLong();
     private volatile long resumed;
     private volatile long expected;
+    private volatile boolean expectedEstimated;
     private volatile long written;
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile long batches;
@@ -56,11 +57,17 @@ public final class TableResult {
     }
 
     public void start(long resumedRows, long rowsToRead) {
+        start(resumedRows, rowsToRead, false);
+    }
+
+    /** As above; {@code estimated}: the rows to read are the catalogue's estimate, not a count. */
+    public void start(long resumedRows, long rowsToRead, boolean estimated) {
         started = Instant.now();
         status = Status.RUNNING;
         step = Step.STAGING;
         resumed = resumedRows;
         expected = rowsToRead;
+        expectedEstimated = estimated;
     }
 
     public void batchStaged(int rows, int setAside) {
@@ -78,6 +85,7 @@ public final class TableResult {
         written = 0;
         resumed = 0;
         expected = 0;
+        expectedEstimated = false;
         status = Status.PENDING;
         step = Step.WAITING;
         error = null;
@@ -170,9 +178,14 @@ public final class TableResult {
         return resumed;
     }
 
-    /** Rows the source held after the checkpoint when the table started. */
+    /** Rows the source held after the checkpoint when the table started (an estimate when {@link #expectedEstimated}). */
     public long expected() {
         return expected;
+    }
+
+    /** Whether {@link #expected} is the catalogue's estimate (a small table read whole), not a count. */
+    public boolean expectedEstimated() {
+        return expectedEstimated;
     }
 
     public long written() {
