@@ -390,8 +390,8 @@ function conflict(x) {
   const folded = el('tbody', { class: 'same', hidden: true }, same.map(row));
   const toggle = el('tr', { class: 'fold' }, el('td', { colspan: 3 }, el('button', { class: 'small link', onclick: (ev) => {
     folded.hidden = !folded.hidden;
-    ev.target.textContent = (folded.hidden ? 'Show ' : 'Hide ') + same.length + ' columns that are the same';
-  } }, 'Show ' + same.length + ' columns that are the same')));
+    ev.target.textContent = (folded.hidden ? 'Show ' : 'Hide ') + sameColumns(same.length);
+  } }, 'Show ' + sameColumns(same.length))));
   // one-way: production (source) against development (target); two-way: the first database (A) against the second (B)
   const twoWay = x.kind === 'twoWay';
   const kept = { source: 'production\u2019s', target: 'development\u2019s', a: 'A\u2019s (the first database\u2019s)',
@@ -449,3 +449,8 @@ window.addEventListener('hashchange', () => {
   render();
 });
 render().then(() => poll(false));
+
+/** "1 column that is the same", "3 columns that are the same". */
+function sameColumns(n) {
+  return n === 1 ? '1 column that is the same' : n + ' columns that are the same';
+}
