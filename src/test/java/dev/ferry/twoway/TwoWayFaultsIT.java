@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,13 +46,13 @@ class TwoWayFaultsIT {
     void databases() throws Exception {
         a = pg.createDatabase("twoway_fault_a");
         b = pg.createDatabase("twoway_fault_b");
-        exec(a, SCHEMA + """
+        pg.exec(a, SCHEMA + """
                 SELECT setval('users_id_seq', 500); SELECT setval('customers_id_seq', 900);
                 INSERT INTO users (email, name) SELECT 'u' || i || '@x', 'U' || i FROM generate_series(1, 50) i;
                 INSERT INTO customers (cloud_id, name, owner_id) SELECT ('00000000-0000-0000-0000-' || lpad(i::text, 12, '0'))::uuid,
                     'C' || i, (SELECT id FROM users WHERE email = 'u' || (i % 50 + 1) || '@x') FROM generate_series(1, 200) i;
                 """);
-        exec(b, SCHEMA + "INSERT INTO users (email, name) VALUES ('u7@x', 'U7'), ('u3@x', 'U3');");
+        pg.exec(b, SCHEMA + "INSERT INTO users (email, name) VALUES ('u7@x', 'U7'), ('u3@x', 'U3');");
         routes = Files.createTempDirectory("twoway-faults");
         for (String[] t : List.of(new String[] {"users", "email"}, new String[] {"customers", "cloud_id"})) {
             Files.writeString(routes.resolve(t[0] + ".yaml"), """
@@ -101,7 +100,7 @@ class TwoWayFaultsIT {
         await("the killed ferry's backends to end", () -> count("postgres",
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry' AND datname IN ('" + a + "', '" + b
                         + "')") == 0);
-        assertEquals("C1", one(b, "SELECT name FROM customers WHERE cloud_id = " + C1), "B was not written");
+        assertEquals("C1", pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + C1), "B was not written");
         assertEquals(0, run(), "the run after the kill");
         assertExact();
     }
@@ -130,27 +129,27 @@ class TwoWayFaultsIT {
 
     /** A changed C1, B changed C2 and added a user with a customer. */
     private void change() throws Exception {
-        exec(a, "UPDATE customers SET name = 'C1 from A' WHERE cloud_id = " + C1);
-        exec(b, "UPDATE customers SET name = 'C2 from B' WHERE cloud_id = " + C2 + "; INSERT INTO users (email, name) "
+        pg.exec(a, "UPDATE customers SET name = 'C1 from A' WHERE cloud_id = " + C1);
+        pg.exec(b, "UPDATE customers SET name = 'C2 from B' WHERE cloud_id = " + C2 + "; INSERT INTO users (email, name) "
                 + "VALUES ('new@x', 'New'); INSERT INTO customers (cloud_id, name, owner_id) VALUES "
                 + "('00000000-0000-0000-0000-000000009999', 'New C', currval('users_id_seq'))");
     }
 
     private void assertExact() throws Exception {
-        assertEquals(one(a, USERS), one(b, USERS));
-        assertEquals(one(a, CUSTOMERS), one(b, CUSTOMERS));
-        assertEquals("C1 from A", one(b, "SELECT name FROM customers WHERE cloud_id = " + C1));
-        assertEquals("C2 from B", one(a, "SELECT name FROM customers WHERE cloud_id = " + C2));
+        assertEquals(pg.one(a, USERS), pg.one(b, USERS));
+        assertEquals(pg.one(a, CUSTOMERS), pg.one(b, CUSTOMERS));
+        assertEquals("C1 from A", pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + C1));
+        assertEquals("C2 from B", pg.one(a, "SELECT name FROM customers WHERE cloud_id = " + C2));
         assertEquals(1, count(a, "SELECT count(*) FROM users WHERE email = 'new@x'"), "nothing doubled");
         assertEquals(1, count(a, "SELECT count(*) FROM customers WHERE name = 'New C'"), "nothing doubled");
         assertEquals(201, count(b, "SELECT count(*) FROM customers"));
-        String xa = one(a, "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM customers");
+        String xa = pg.one(a, "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM customers");
         assertEquals(0, run(), "a quiet run");
-        assertEquals(xa, one(a, "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM customers"), "no echo");
+        assertEquals(xa, pg.one(a, "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM customers"), "no echo");
     }
 
     private void awaitFirstSideCommittedAndSecondWaiting() throws Exception {
-        await("A to hold B's change", () -> "C2 from B".equals(one(a, "SELECT name FROM customers WHERE cloud_id = " + C2)));
+        await("A to hold B's change", () -> "C2 from B".equals(pg.one(a, "SELECT name FROM customers WHERE cloud_id = " + C2)));
         await("ferry to wait for the lock on B", () -> count("postgres", "SELECT count(*) FROM pg_stat_activity WHERE "
                 + "application_name = 'ferry' AND datname = '" + b + "' AND wait_event_type = 'Lock'") == 1);
     }
@@ -199,19 +198,7 @@ class TwoWayFaultsIT {
         boolean get() throws Exception;
     }
 
-    private void exec(String db, String sql) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private String one(String db, String sql) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
     private int count(String db, String sql) throws Exception {
-        return Integer.parseInt(one(db, sql));
+        return Integer.parseInt(pg.one(db, sql));
     }
 }

@@ -9,9 +9,6 @@ import dev.ferry.support.Cli;
 import dev.ferry.support.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +47,7 @@ class TwoWayIT {
         a = pg.createDatabase("twoway_a");
         b = pg.createDatabase("twoway_b");
         cli = new Cli(pg, a, b);
-        exec(a, SCHEMA + """
+        pg.exec(a, SCHEMA + """
                 SELECT setval('users_id_seq', 500); SELECT setval('customers_id_seq', 900);
                 INSERT INTO users (email, name) VALUES ('ann@x', 'Ann'), ('bob@x', 'Bob'), ('cy@x', 'Cy'), ('dee@x', 'Dee');
                 UPDATE users SET manager_id = (SELECT id FROM users WHERE email = 'bob@x') WHERE email IN ('ann@x', 'dee@x');
@@ -59,7 +56,7 @@ class TwoWayIT {
                     ('00000000-0000-0000-0000-000000000002', 'Bolt', (SELECT id FROM users WHERE email = 'bob@x')),
                     ('00000000-0000-0000-0000-000000000003', 'Cog', (SELECT id FROM users WHERE email = 'dee@x'));
                 """);
-        exec(b, SCHEMA + """
+        pg.exec(b, SCHEMA + """
                 INSERT INTO users (email, name) VALUES ('bob@x', 'Bob'), ('ann@x', 'Ann'), ('eve@x', 'Eve');
                 UPDATE users SET manager_id = (SELECT id FROM users WHERE email = 'bob@x') WHERE email IN ('ann@x', 'eve@x');
                 INSERT INTO customers (cloud_id, name, owner_id) VALUES
@@ -120,26 +117,14 @@ class TwoWayIT {
         return sync("--two-way");
     }
 
-    private void exec(String db, String sql) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private String one(String db, String sql) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
     private void assertSame() throws Exception {
-        assertEquals(one(a, USERS), one(b, USERS), "users differ between the sides");
-        assertEquals(one(a, CUSTOMERS), one(b, CUSTOMERS), "customers differ between the sides");
+        assertEquals(pg.one(a, USERS), pg.one(b, USERS), "users differ between the sides");
+        assertEquals(pg.one(a, CUSTOMERS), pg.one(b, CUSTOMERS), "customers differ between the sides");
     }
 
     /** Every row's id and xmin on a side: unchanged when no row was written. */
     private String xmins(String db) throws Exception {
-        return one(db, "SELECT (SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id) FROM users) || ' / ' "
+        return pg.one(db, "SELECT (SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id) FROM users) || ' / ' "
                 + "|| (SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id) FROM customers)");
     }
 
@@ -151,29 +136,29 @@ class TwoWayIT {
     void first_run_matches_by_natural_keys_then_changes_flow_both_ways_and_a_quiet_run_writes_nothing() throws Exception {
         assertEquals(0, twoWay(), cli.output());
         assertSame();
-        assertEquals("ann@x|Ann|bob@x;bob@x|Bob|-;cy@x|Cy|-;dee@x|Dee|bob@x;eve@x|Eve|bob@x", one(b, USERS),
+        assertEquals("ann@x|Ann|bob@x;bob@x|Bob|-;cy@x|Cy|-;dee@x|Dee|bob@x;eve@x|Eve|bob@x", pg.one(b, USERS),
                 "manager_id, a reference into the same table, rewritten both ways");
         assertTrue(cli.output().contains("users: A->B: 2 inserted, 0 updated, 0 deleted; B->A: 1 inserted, 0 updated, "
                 + "0 deleted; 0 conflict(s)"), "ann and bob, the same on both sides, are no conflict: " + cli.output());
-        assertEquals("5", one(a, "SELECT count(*) FROM users"), "ann and bob matched, not duplicated");
-        assertTrue(Integer.parseInt(one(a, "SELECT id FROM users WHERE email = 'eve@x'")) > 500, "eve took A's own id");
-        assertTrue(Integer.parseInt(one(b, "SELECT id FROM users WHERE email = 'dee@x'")) < 500, "dee took B's own id");
-        assertEquals(one(b, "SELECT id FROM users WHERE email = 'dee@x'"),
-                one(b, "SELECT owner_id FROM customers WHERE cloud_id = " + C3), "owner_id rewritten into B's ids");
+        assertEquals("5", pg.one(a, "SELECT count(*) FROM users"), "ann and bob matched, not duplicated");
+        assertTrue(Integer.parseInt(pg.one(a, "SELECT id FROM users WHERE email = 'eve@x'")) > 500, "eve took A's own id");
+        assertTrue(Integer.parseInt(pg.one(b, "SELECT id FROM users WHERE email = 'dee@x'")) < 500, "dee took B's own id");
+        assertEquals(pg.one(b, "SELECT id FROM users WHERE email = 'dee@x'"),
+                pg.one(b, "SELECT owner_id FROM customers WHERE cloud_id = " + C3), "owner_id rewritten into B's ids");
 
         // created on A (a user and a customer of theirs), changed on B, deleted on A
-        exec(a, "INSERT INTO users (email, name) VALUES ('fay@x', 'Fay'); INSERT INTO customers (cloud_id, name, owner_id) "
+        pg.exec(a, "INSERT INTO users (email, name) VALUES ('fay@x', 'Fay'); INSERT INTO customers (cloud_id, name, owner_id) "
                 + "VALUES ('00000000-0000-0000-0000-000000000004', 'Dyno', currval('users_id_seq'))");
-        exec(b, "UPDATE customers SET name = 'Acme B', owner_id = (SELECT id FROM users WHERE email = 'eve@x') "
+        pg.exec(b, "UPDATE customers SET name = 'Acme B', owner_id = (SELECT id FROM users WHERE email = 'eve@x') "
                 + "WHERE cloud_id = " + C1);
-        exec(a, "DELETE FROM customers WHERE cloud_id = " + C3);
+        pg.exec(a, "DELETE FROM customers WHERE cloud_id = " + C3);
         assertEquals(0, twoWay(), cli.output());
         assertSame();
-        assertEquals("Acme B|eve@x", one(a, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = "
+        assertEquals("Acme B|eve@x", pg.one(a, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = "
                 + "c.owner_id WHERE cloud_id = " + C1), "B's change reached A with owner_id in A's ids");
-        assertEquals("fay@x", one(b, "SELECT u.email FROM customers c JOIN users u ON u.id = c.owner_id "
+        assertEquals("fay@x", pg.one(b, "SELECT u.email FROM customers c JOIN users u ON u.id = c.owner_id "
                 + "WHERE c.cloud_id = '00000000-0000-0000-0000-000000000004'"), "A's new customer reached B, owner rewritten");
-        assertEquals("0", one(b, "SELECT count(*) FROM customers WHERE cloud_id = " + C3), "A's delete reached B");
+        assertEquals("0", pg.one(b, "SELECT count(*) FROM customers WHERE cloud_id = " + C3), "A's delete reached B");
 
         // nothing changed: no row written on either side
         String xa = xmins(a);
@@ -198,11 +183,11 @@ class TwoWayIT {
         assertEquals(0, twoWay(), cli.output());
         assertSame();
         // B's change is the newer one; A's is older
-        exec(a, "UPDATE customers SET name = 'Bolt A', updated_at = '2030-02-01' WHERE cloud_id = " + C2);
-        exec(b, "UPDATE customers SET name = 'Bolt B', updated_at = '2030-03-01' WHERE cloud_id = " + C2);
+        pg.exec(a, "UPDATE customers SET name = 'Bolt A', updated_at = '2030-02-01' WHERE cloud_id = " + C2);
+        pg.exec(b, "UPDATE customers SET name = 'Bolt B', updated_at = '2030-03-01' WHERE cloud_id = " + C2);
         assertEquals(0, twoWay(), cli.output());
-        String onA = one(a, "SELECT name FROM customers WHERE cloud_id = " + C2);
-        String onB = one(b, "SELECT name FROM customers WHERE cloud_id = " + C2);
+        String onA = pg.one(a, "SELECT name FROM customers WHERE cloud_id = " + C2);
+        String onB = pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + C2);
         switch (strategy) {
             case "newestWins", "targetWins" -> {
                 assertEquals("Bolt B", onA);
@@ -218,20 +203,20 @@ class TwoWayIT {
                 assertEquals("Bolt A", onA, "manual leaves A as it is");
                 assertEquals("Bolt B", onB, "manual leaves B as it is");
                 assertEquals(0, cli.run("conflicts"), cli.output());
-                String bId = one(b, "SELECT id FROM customers WHERE cloud_id = " + C2);
+                String bId = pg.one(b, "SELECT id FROM customers WHERE cloud_id = " + C2);
                 assertTrue(cli.output().lines().anyMatch(l -> l.matches("\\d+\\s+customers\\s.*") && l.contains(" " + bId + " ")
                         && l.contains("name") && l.contains("updated_at")), cli.output());
                 // a later quiet run neither writes nor loses the conflict
                 String xa = xmins(a);
                 assertEquals(0, twoWay(), cli.output());
                 assertEquals(xa, xmins(a));
-                assertEquals("Bolt B", one(b, "SELECT name FROM customers WHERE cloud_id = " + C2));
-                assertEquals("1", one(b, "SELECT count(*) FROM ferry.conflict WHERE table_name = 'customers'"));
+                assertEquals("Bolt B", pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + C2));
+                assertEquals("1", pg.one(b, "SELECT count(*) FROM ferry.conflict WHERE table_name = 'customers'"));
                 // resolved by a person editing one side: that side wins, and the conflict is gone
-                exec(b, "UPDATE customers SET name = 'Bolt A', updated_at = '2030-02-01' WHERE cloud_id = " + C2);
+                pg.exec(b, "UPDATE customers SET name = 'Bolt A', updated_at = '2030-02-01' WHERE cloud_id = " + C2);
                 assertEquals(0, twoWay(), cli.output());
                 assertSame();
-                assertEquals("0", one(b, "SELECT count(*) FROM ferry.conflict WHERE table_name = 'customers'"));
+                assertEquals("0", pg.one(b, "SELECT count(*) FROM ferry.conflict WHERE table_name = 'customers'"));
             }
         }
     }
@@ -241,12 +226,12 @@ class TwoWayIT {
     void delete_against_update_is_a_conflict(String strategy) throws Exception {
         routes(strategy);
         assertEquals(0, twoWay(), cli.output());
-        exec(a, "DELETE FROM customers WHERE cloud_id = " + C2);
-        exec(b, "UPDATE customers SET name = 'Bolt B', updated_at = '2030-03-01' WHERE cloud_id = " + C2);
+        pg.exec(a, "DELETE FROM customers WHERE cloud_id = " + C2);
+        pg.exec(b, "UPDATE customers SET name = 'Bolt B', updated_at = '2030-03-01' WHERE cloud_id = " + C2);
         assertEquals(0, twoWay(), cli.output());
         assertTrue(cli.output().contains("1 conflict(s) (" + strategy + ")"), cli.output());
-        String onA = one(a, "SELECT name FROM customers WHERE cloud_id = " + C2);
-        String onB = one(b, "SELECT name FROM customers WHERE cloud_id = " + C2);
+        String onA = pg.one(a, "SELECT name FROM customers WHERE cloud_id = " + C2);
+        String onB = pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + C2);
         switch (strategy) {
             case "sourceWins" -> {
                 assertEquals(null, onA);
@@ -261,7 +246,7 @@ class TwoWayIT {
             default -> {
                 assertEquals(null, onA, "manual leaves both sides");
                 assertEquals("Bolt B", onB);
-                assertEquals("1", one(b, "SELECT count(*) FROM ferry.conflict WHERE table_name = 'customers' "
+                assertEquals("1", pg.one(b, "SELECT count(*) FROM ferry.conflict WHERE table_name = 'customers' "
                         + "AND source_row = '{}'"));
             }
         }
@@ -275,49 +260,49 @@ class TwoWayIT {
     @Test
     void the_same_natural_key_inserted_on_both_sides_is_matched_not_duplicated() throws Exception {
         assertEquals(0, twoWay(), cli.output());
-        exec(a, "INSERT INTO users (email, name) VALUES ('gus@x', 'Gus')");
-        exec(b, "INSERT INTO users (email, name) VALUES ('gus@x', 'Gus')");
+        pg.exec(a, "INSERT INTO users (email, name) VALUES ('gus@x', 'Gus')");
+        pg.exec(b, "INSERT INTO users (email, name) VALUES ('gus@x', 'Gus')");
         assertEquals(0, twoWay(), cli.output());
-        assertEquals("1", one(a, "SELECT count(*) FROM users WHERE email = 'gus@x'"));
-        assertEquals("1", one(b, "SELECT count(*) FROM users WHERE email = 'gus@x'"));
+        assertEquals("1", pg.one(a, "SELECT count(*) FROM users WHERE email = 'gus@x'"));
+        assertEquals("1", pg.one(b, "SELECT count(*) FROM users WHERE email = 'gus@x'"));
         assertSame();
     }
 
     @Test
     void without_two_way_the_run_is_refused_and_nothing_is_written() throws Exception {
-        String ua = one(a, USERS);
-        String ub = one(b, USERS);
+        String ua = pg.one(a, USERS);
+        String ub = pg.one(b, USERS);
         assertEquals(2, sync(), cli.output());
         assertTrue(cli.output().contains("--two-way"), cli.output());
-        assertEquals(ua, one(a, USERS));
-        assertEquals(ub, one(b, USERS));
-        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+        assertEquals(ua, pg.one(a, USERS));
+        assertEquals(ub, pg.one(b, USERS));
+        assertEquals(null, pg.one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
     }
 
     @Test
     void a_two_way_table_with_rules_is_refused() throws Exception {
         Files.writeString(routes.resolve("users.yaml"), route("users", "email", "sourceWins",
                 "      - name: rules\n        value: \"name: null\"\n"));
-        String ua = one(a, USERS);
-        String ub = one(b, USERS);
+        String ua = pg.one(a, USERS);
+        String ub = pg.one(b, USERS);
         assertEquals(2, twoWay(), cli.output());
         assertTrue(cli.output().contains("users: parameter rules is refused on a two-way table"), cli.output());
-        assertEquals(ua, one(a, USERS));
-        assertEquals(ub, one(b, USERS));
-        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+        assertEquals(ua, pg.one(a, USERS));
+        assertEquals(ub, pg.one(b, USERS));
+        assertEquals(null, pg.one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
     }
 
     @Test
     void a_first_database_marked_production_is_refused() throws Exception {
-        exec("postgres", "ALTER DATABASE " + a + " SET ferry.role = 'production'");
-        String ua = one(a, USERS);
-        String ub = one(b, USERS);
+        pg.exec("postgres", "ALTER DATABASE " + a + " SET ferry.role = 'production'");
+        String ua = pg.one(a, USERS);
+        String ub = pg.one(b, USERS);
         assertEquals(2, twoWay(), cli.output());
         assertTrue(cli.output().contains("the first database (FERRY_SOURCE_URL) " + a + " is marked as production"),
                 cli.output());
-        assertEquals(ua, one(a, USERS));
-        assertEquals(ub, one(b, USERS));
-        assertNotEquals(one(a, USERS), one(b, USERS));
+        assertEquals(ua, pg.one(a, USERS));
+        assertEquals(ub, pg.one(b, USERS));
+        assertNotEquals(pg.one(a, USERS), pg.one(b, USERS));
         assertFalse(cli.output().contains("inserted"));
     }
 
@@ -325,22 +310,22 @@ class TwoWayIT {
     void a_run_that_fails_after_the_first_side_committed_converges_on_the_next() throws Exception {
         assertEquals(0, twoWay(), cli.output());
         // B will reject A's change (a constraint only B has), after A has committed B's changes
-        exec(b, "ALTER TABLE customers ADD CONSTRAINT no_crash CHECK (name <> 'Crash')");
-        exec(a, "UPDATE customers SET name = 'Crash' WHERE cloud_id = " + C1);
-        exec(b, "UPDATE customers SET name = 'Bolt B' WHERE cloud_id = " + C2 + "; INSERT INTO users (email, name) "
+        pg.exec(b, "ALTER TABLE customers ADD CONSTRAINT no_crash CHECK (name <> 'Crash')");
+        pg.exec(a, "UPDATE customers SET name = 'Crash' WHERE cloud_id = " + C1);
+        pg.exec(b, "UPDATE customers SET name = 'Bolt B' WHERE cloud_id = " + C2 + "; INSERT INTO users (email, name) "
                 + "VALUES ('hal@x', 'Hal'); INSERT INTO customers (cloud_id, name, owner_id) VALUES "
                 + "('00000000-0000-0000-0000-000000000005', 'Eon', currval('users_id_seq'))");
         assertEquals(1, twoWay(), cli.output());
-        assertEquals("Bolt B", one(a, "SELECT name FROM customers WHERE cloud_id = " + C2), "A committed first");
-        assertEquals("1", one(a, "SELECT count(*) FROM users WHERE email = 'hal@x'"));
-        assertEquals("Acme", one(b, "SELECT name FROM customers WHERE cloud_id = " + C1), "B rolled back whole");
-        exec(b, "ALTER TABLE customers DROP CONSTRAINT no_crash");
+        assertEquals("Bolt B", pg.one(a, "SELECT name FROM customers WHERE cloud_id = " + C2), "A committed first");
+        assertEquals("1", pg.one(a, "SELECT count(*) FROM users WHERE email = 'hal@x'"));
+        assertEquals("Acme", pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + C1), "B rolled back whole");
+        pg.exec(b, "ALTER TABLE customers DROP CONSTRAINT no_crash");
         assertEquals(0, twoWay(), cli.output());
         assertTrue(cli.output().contains("customers: A->B: 0 inserted, 1 updated, 0 deleted; B->A: 0 inserted, 0 updated, "
                 + "0 deleted; 0 conflict(s)"), "only B's missing half is written: " + cli.output());
         assertSame();
-        assertEquals("1", one(a, "SELECT count(*) FROM users WHERE email = 'hal@x'"), "nothing doubled");
-        assertEquals("1", one(a, "SELECT count(*) FROM customers WHERE name = 'Eon'"), "nothing doubled");
+        assertEquals("1", pg.one(a, "SELECT count(*) FROM users WHERE email = 'hal@x'"), "nothing doubled");
+        assertEquals("1", pg.one(a, "SELECT count(*) FROM customers WHERE name = 'Eon'"), "nothing doubled");
         String xa = xmins(a);
         String xb = xmins(b);
         assertEquals(0, twoWay(), cli.output());
@@ -350,26 +335,26 @@ class TwoWayIT {
 
     @Test
     void a_dry_run_shows_each_sides_changes_and_conflicts_and_writes_nothing() throws Exception {
-        String ua = one(a, USERS);
-        String ub = one(b, USERS);
+        String ua = pg.one(a, USERS);
+        String ub = pg.one(b, USERS);
         assertEquals(0, sync("--two-way", "--dry-run"), cli.output());
         assertTrue(cli.output().contains("users (two-way, 4 rows in A, 3 in B): A->B: 2 inserted, 0 updated, 0 deleted; "
                 + "B->A: 1 inserted, 0 updated, 0 deleted; 0 conflict(s) (sourceWins)"), cli.output());
-        assertEquals(ua, one(a, USERS));
-        assertEquals(ub, one(b, USERS));
-        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+        assertEquals(ua, pg.one(a, USERS));
+        assertEquals(ub, pg.one(b, USERS));
+        assertEquals(null, pg.one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
     }
 
     @Test
     void owner_column_and_subsets_on_a_two_way_table_are_refused_naming_table_and_parameter() throws Exception {
         Files.writeString(routes.resolve("customers.yaml"), route("customers", "cloud_id", "sourceWins",
                 "      - name: ownerColumn\n        value: owner_id\n      - name: where\n        value: \"id > 0\"\n"));
-        String ca = one(a, CUSTOMERS);
+        String ca = pg.one(a, CUSTOMERS);
         assertEquals(2, twoWay(), cli.output());
         assertTrue(cli.output().contains("customers: parameter ownerColumn is refused on a two-way table"), cli.output());
         assertTrue(cli.output().contains("customers: parameter where is refused on a two-way table"), cli.output());
-        assertEquals(ca, one(a, CUSTOMERS));
-        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+        assertEquals(ca, pg.one(a, CUSTOMERS));
+        assertEquals(null, pg.one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
     }
 
     @Test
@@ -382,6 +367,6 @@ class TwoWayIT {
                 "value: oneWay"));
         assertEquals(2, twoWay(), cli.output());
         assertTrue(cli.output().contains("not both at once"), cli.output());
-        assertEquals(null, one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
+        assertEquals(null, pg.one(b, "SELECT to_regclass('ferry.twoway_row')::text"));
     }
 }

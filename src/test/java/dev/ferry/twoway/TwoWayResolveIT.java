@@ -10,9 +10,6 @@ import dev.ferry.support.TestPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,13 +46,13 @@ class TwoWayResolveIT {
         a = pg.createDatabase("resolve_a");
         b = pg.createDatabase("resolve_b");
         cli = new Cli(pg, a, b);
-        exec(a, SCHEMA + """
+        pg.exec(a, SCHEMA + """
                 SELECT setval('users_id_seq', 500); SELECT setval('customers_id_seq', 900);
                 INSERT INTO users (email, name) VALUES ('ann@x', 'Ann'), ('bob@x', 'Bob'), ('cy@x', 'Cy');
                 INSERT INTO customers (cloud_id, name, owner_id) SELECT ('00000000-0000-0000-0000-00000000000' || n)::uuid,
                     'C' || n, (SELECT id FROM users WHERE email = 'ann@x') FROM generate_series(1, 6) n;
                 """);
-        exec(b, SCHEMA);
+        pg.exec(b, SCHEMA);
         routes = Files.createTempDirectory("resolve-routes");
         Files.writeString(routes.resolve("users.yaml"), route("users", "email"));
         Files.writeString(routes.resolve("customers.yaml"), route("customers", "cloud_id"));
@@ -92,21 +89,9 @@ class TwoWayResolveIT {
         return cli.run("sync", "--tables-dir", routes.toString(), "--yes", "--two-way");
     }
 
-    private void exec(String db, String sql) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private String one(String db, String sql) throws Exception {
-        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
     private void assertSame() throws Exception {
-        assertEquals(one(a, USERS), one(b, USERS), "users differ between the sides");
-        assertEquals(one(a, CUSTOMERS), one(b, CUSTOMERS), "customers differ between the sides");
+        assertEquals(pg.one(a, USERS), pg.one(b, USERS), "users differ between the sides");
+        assertEquals(pg.one(a, CUSTOMERS), pg.one(b, CUSTOMERS), "customers differ between the sides");
     }
 
     private static String c(int n) {
@@ -115,12 +100,12 @@ class TwoWayResolveIT {
 
     /** The conflict of customer {@code n}, by the cloud id in whichever version has it. */
     private String conflictOf(int n) throws Exception {
-        return one(b, "SELECT id FROM ferry.conflict WHERE table_name = 'customers' AND (source_row ->> 'cloud_id' = "
+        return pg.one(b, "SELECT id FROM ferry.conflict WHERE table_name = 'customers' AND (source_row ->> 'cloud_id' = "
                 + c(n) + " OR target_row ->> 'cloud_id' = " + c(n) + ")");
     }
 
     private String xmins(String db) throws Exception {
-        return one(db, "SELECT (SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id) FROM users) || ' / ' "
+        return pg.one(db, "SELECT (SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id) FROM users) || ' / ' "
                 + "|| (SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id) FROM customers)");
     }
 
@@ -135,16 +120,16 @@ class TwoWayResolveIT {
         }
         assertEquals(xa, xmins(a), "the run after the resolutions wrote into A");
         assertEquals(xb, xmins(b), "the run after the resolutions wrote into B");
-        assertEquals("0", one(b, "SELECT count(*) FROM ferry.conflict"));
+        assertEquals("0", pg.one(b, "SELECT count(*) FROM ferry.conflict"));
     }
 
     @Test
     void keep_a_and_keep_b_write_the_chosen_version_into_both_databases_deletions_too() throws Exception {
         // 1, 2: changed on both sides; 3: deleted on A, changed on B; 4: changed on A, deleted on B;
         // 5: deleted on A, changed on B; 6: changed on A, deleted on B
-        exec(a, "UPDATE customers SET name = 'A' || name WHERE cloud_id IN (" + c(1) + ", " + c(2) + ", " + c(4) + ", "
+        pg.exec(a, "UPDATE customers SET name = 'A' || name WHERE cloud_id IN (" + c(1) + ", " + c(2) + ", " + c(4) + ", "
                 + c(6) + "); DELETE FROM customers WHERE cloud_id IN (" + c(3) + ", " + c(5) + ")");
-        exec(b, "UPDATE customers SET name = 'B' || name, owner_id = (SELECT id FROM users WHERE email = 'cy@x') WHERE "
+        pg.exec(b, "UPDATE customers SET name = 'B' || name, owner_id = (SELECT id FROM users WHERE email = 'cy@x') WHERE "
                 + "cloud_id IN (" + c(1) + ", " + c(2) + ", " + c(3) + ", " + c(5) + "); DELETE FROM customers WHERE "
                 + "cloud_id IN (" + c(4) + ", " + c(6) + ")");
         assertEquals(0, twoWay(), cli.output());
@@ -172,7 +157,7 @@ class TwoWayResolveIT {
             String oldA3 = "9" + "03";
             r = s.postJson("/api/conflicts/" + conflictOf(3) + "/resolve", AUTH, "{\"keep\": \"B\"}");
             assertEquals(200, r.statusCode(), r.body());
-            assertEquals(oldA3, one(a, aIdOf3), "the row came back under its id in A");
+            assertEquals(oldA3, pg.one(a, aIdOf3), "the row came back under its id in A");
             // A's update against B's delete: keep B deletes it from A
             r = s.postJson("/api/conflicts/" + conflictOf(4) + "/resolve", AUTH, "{\"keep\": \"b\"}");
             assertEquals(200, r.statusCode(), r.body());
@@ -189,43 +174,43 @@ class TwoWayResolveIT {
                 cli.output());
         assertEquals(0, cli.run("conflicts", "resolve", six, "--keep", "a", "--tables-dir", routes.toString()), cli.output());
 
-        assertEquals("AC1|ann@x", one(b, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = c.owner_id "
+        assertEquals("AC1|ann@x", pg.one(b, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = c.owner_id "
                 + "WHERE cloud_id = " + c(1)), "keep a: A's version, owner in B's ids");
-        assertEquals("BC2|cy@x", one(a, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = c.owner_id "
+        assertEquals("BC2|cy@x", pg.one(a, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = c.owner_id "
                 + "WHERE cloud_id = " + c(2)), "keep b: B's version, owner rewritten into A's ids");
-        assertEquals("BC3|cy@x", one(a, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = c.owner_id "
+        assertEquals("BC3|cy@x", pg.one(a, "SELECT c.name || '|' || u.email FROM customers c JOIN users u ON u.id = c.owner_id "
                 + "WHERE cloud_id = " + c(3)), "keep b: B's update against A's delete");
-        assertEquals("0", one(a, "SELECT count(*) FROM customers WHERE cloud_id = " + c(4)), "keep b: B's delete");
-        assertEquals("0", one(b, "SELECT count(*) FROM customers WHERE cloud_id = " + c(5)), "keep a: A's delete");
-        assertEquals("AC6", one(b, "SELECT name FROM customers WHERE cloud_id = " + c(6)), "keep a: A's update");
+        assertEquals("0", pg.one(a, "SELECT count(*) FROM customers WHERE cloud_id = " + c(4)), "keep b: B's delete");
+        assertEquals("0", pg.one(b, "SELECT count(*) FROM customers WHERE cloud_id = " + c(5)), "keep a: A's delete");
+        assertEquals("AC6", pg.one(b, "SELECT name FROM customers WHERE cloud_id = " + c(6)), "keep a: A's update");
         assertSame();
-        assertEquals("0", one(b, "SELECT count(*) FROM ferry.conflict"));
-        assertEquals("5|1", one(b, "SELECT count(*) FILTER (WHERE who = 'http:ops') || '|' || count(*) FILTER (WHERE who "
+        assertEquals("0", pg.one(b, "SELECT count(*) FROM ferry.conflict"));
+        assertEquals("5|1", pg.one(b, "SELECT count(*) FILTER (WHERE who = 'http:ops') || '|' || count(*) FILTER (WHERE who "
                 + "LIKE 'cli:%') FROM ferry.action WHERE action = 'conflict resolve' AND detail NOT LIKE '%started'"));
         assertQuietRun();
     }
 
     @Test
     void keep_b_failing_after_the_first_database_committed_converges_on_the_next_run() throws Exception {
-        exec(a, "UPDATE users SET name = 'Cy A' WHERE email = 'cy@x'");
-        exec(b, "UPDATE users SET name = 'Cy B' WHERE email = 'cy@x'");
+        pg.exec(a, "UPDATE users SET name = 'Cy A' WHERE email = 'cy@x'");
+        pg.exec(b, "UPDATE users SET name = 'Cy B' WHERE email = 'cy@x'");
         assertEquals(0, twoWay(), cli.output());
-        String id = one(b, "SELECT id FROM ferry.conflict WHERE table_name = 'users'");
+        String id = pg.one(b, "SELECT id FROM ferry.conflict WHERE table_name = 'users'");
         // the second database fails the state's write: as if Ferry died between the two commits
-        exec(b, "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$; "
+        pg.exec(b, "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$; "
                 + "CREATE TRIGGER boom BEFORE INSERT ON ferry.twoway_row FOR EACH ROW EXECUTE FUNCTION boom()");
         assertEquals(1, cli.run("conflicts", "resolve", id, "--keep", "b", "--tables-dir", routes.toString()), cli.output());
         assertTrue(cli.output().contains("the next two-way run records it and removes the conflict"), cli.output());
-        assertEquals("Cy B", one(a, "SELECT name FROM users WHERE email = 'cy@x'"), "A committed B's version");
-        assertEquals("1", one(b, "SELECT count(*) FROM ferry.conflict"), "B rolled back: the conflict is still listed");
-        assertTrue(one(b, "SELECT detail FROM ferry.action WHERE action = 'conflict resolve'").contains("FAILED"));
-        exec(b, "DROP TRIGGER boom ON ferry.twoway_row");
+        assertEquals("Cy B", pg.one(a, "SELECT name FROM users WHERE email = 'cy@x'"), "A committed B's version");
+        assertEquals("1", pg.one(b, "SELECT count(*) FROM ferry.conflict"), "B rolled back: the conflict is still listed");
+        assertTrue(pg.one(b, "SELECT detail FROM ferry.action WHERE action = 'conflict resolve'").contains("FAILED"));
+        pg.exec(b, "DROP TRIGGER boom ON ferry.twoway_row");
         assertEquals(0, twoWay(), cli.output());
         // A's row is a one-sided change holding B's version: carried to B (B's unchanged row is not read, so it
         // is written again with the same values), no conflict
         assertTrue(cli.output().contains("users: A->B: 0 inserted, 1 updated, 0 deleted; B->A: 0 inserted, 0 updated, "
                 + "0 deleted; 0 conflict(s)"), "A's one-sided change, no conflict: " + cli.output());
-        assertEquals("Cy B", one(b, "SELECT name FROM users WHERE email = 'cy@x'"), "the choice was not lost");
+        assertEquals("Cy B", pg.one(b, "SELECT name FROM users WHERE email = 'cy@x'"), "the choice was not lost");
         assertSame();
         assertQuietRun();
     }
