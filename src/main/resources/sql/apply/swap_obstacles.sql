@@ -1,6 +1,7 @@
 -- Whether target tables can be swapped (?: text[] of their names) and whether each one's staging (?: text[] of
 -- the staging tables, in the same order; null: none) was made for it: one row per table, in that order, with
--- why the table cannot be swapped (null: it can) and whether the staging still has its very columns.
+-- why the table cannot be swapped (null: it can), whether the staging still has its very columns, and the
+-- target's tablespace, quoted (named even when it is the database's default).
 SELECT CASE
        WHEN t.oid IS NULL THEN 'not found'
        WHEN t.relkind <> 'r' THEN 'not an ordinary table'
@@ -50,7 +51,10 @@ SELECT CASE
                             a.attcollation, a.attnotnull, a.attgenerated, coalesce(pg_get_expr(d.adbin, d.adrelid), '')),
                             ' | ' ORDER BY a.attnum)
                        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-                      WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped), false)
+                      WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped), false),
+       (SELECT quote_ident(sp.spcname) FROM pg_database d JOIN pg_tablespace sp
+           ON sp.oid = coalesce(nullif(t.reltablespace, 0), d.dattablespace)
+         WHERE d.datname = current_database())
   FROM unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS r(target, staging, n)
   LEFT JOIN pg_class t ON t.oid = to_regclass(r.target)
   LEFT JOIN pg_class s ON s.oid = to_regclass(r.staging)

@@ -41,22 +41,32 @@ public final class TableSwap {
     private TableSwap() {
     }
 
-    /** Why the target table cannot be swapped (a few words), or null when it can. */
-    public static String obstacle(Connection c, String table) throws SQLException {
-        // one row, whose obstacle is null when there is none
-        return Jdbc.list(c, OBSTACLES, rs -> java.util.Optional.ofNullable(rs.getString(1)),
-                c.createArrayOf("text", new String[] {table}), c.createArrayOf("text", new String[] {null}))
-                .get(0).orElse(null);
+    /** Whether a target table can be swapped: why not (a few words; null: it can) and its tablespace, quoted. */
+    public record Target(String obstacle, String tablespace) {
+        public boolean swappable() {
+            return obstacle == null;
+        }
+    }
+
+    /** Each of these target tables (qualified names) as a {@link Target}, by name: one query for all of them. */
+    public static Map<String, Target> targets(Connection c, List<String> tables) throws SQLException {
+        Map<String, Target> out = new LinkedHashMap<>();
+        if (tables.isEmpty()) {
+            return out;
+        }
+        List<Target> found = Jdbc.list(c, OBSTACLES, rs -> new Target(rs.getString(1), rs.getString(3)),
+                c.createArrayOf("text", tables.toArray()), c.createArrayOf("text", new String[tables.size()]));
+        for (int i = 0; i < tables.size(); i++) {
+            out.put(tables.get(i), found.get(i));
+        }
+        return out;
     }
 
     /**
      * Staging as a logged table with the target's very columns, in the target's tablespace (named even when
      * it is the database's default, so that no default_tablespace setting moves it), to be swapped in whole.
      */
-    public static String createStagingSql(Connection c, TablePlan plan) throws SQLException {
-        String tablespace = Jdbc.one(c, "SELECT quote_ident(s.spcname) FROM pg_class t JOIN pg_database d "
-                + "ON d.datname = current_database() JOIN pg_tablespace s ON s.oid = coalesce(nullif(t.reltablespace, 0), "
-                + "d.dattablespace) WHERE t.oid = ?::regclass", rs -> rs.getString(1), plan.targetTable()).orElseThrow();
+    public static String createStagingSql(TablePlan plan, String tablespace) {
         return "CREATE TABLE " + plan.stagingTable() + " (LIKE " + plan.targetTable()
                 + " INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION) TABLESPACE " + tablespace;
     }

@@ -59,6 +59,7 @@ public final class TableSync {
     private final boolean verify;
     private final boolean swap;
     private final SmallTables smallTables = new SmallTables();
+    private final SwapTargets swapTargets = new SwapTargets();
     /** Tables larger than this many bytes are read as {@link #splitParts} key ranges at once ({@link KeyRanges}). */
     private volatile long splitAbove = Long.MAX_VALUE;
     private volatile int splitParts = 1;
@@ -134,11 +135,13 @@ public final class TableSync {
                 resumed = 0;
                 stagingId = UUID.randomUUID().toString();
                 // a full table nothing else refers to is staged in a copy of itself, swapped in at the apply
-                boolean swapIn = swap && plan.spec().mode().commitBySwapTable()
-                        && TableSwap.obstacle(c, plan.targetTable()) == null;
+                TableSwap.Target swapTarget = swap && plan.spec().mode().commitBySwapTable()
+                        ? swapTargets.of(c, run, plan) : null;
+                boolean swapIn = swapTarget != null && swapTarget.swappable();
                 // the old staging dropped, the new one created and its checkpoint started: one round trip, one
                 // (implicit) transaction
-                s.execute(StagingSql.fresh(plan, swapIn ? TableSwap.createStagingSql(c, plan) : StagingSql.create(plan),
+                s.execute(StagingSql.fresh(plan, swapIn ? TableSwap.createStagingSql(plan, swapTarget.tablespace())
+                                : StagingSql.create(plan),
                         Checkpoints.startSql(table, run.id(), fingerprint, stagingId)));
             }
         }
