@@ -221,7 +221,12 @@ class FaultToleranceIT {
             }
             log("fixture ready");
             Path report = SyncFixture.tempFile("commit-lost.json");
-            Ferry ferry = Ferry.start(env(f), "sync", "--yes", "--owner-email", OWNER, "--report", report.toString());
+            // commit_delay holds only a commit that waits for its WAL to be flushed: staging commits wait
+            // here, so that the test finds each one in COMMIT (an asynchronous commit that loses its reply
+            // takes the same path in Ferry: the connection is gone and the batch's outcome unknown)
+            Map<String, String> env = env(f);
+            env.put("FERRY_STAGING_ASYNCHRONOUS_COMMIT", "false");
+            Ferry ferry = Ferry.start(env, "sync", "--yes", "--owner-email", OWNER, "--report", report.toString());
 
             awaitStaged(f, ferry, books / 5L);
             terminateFerryBackendInCommit(f, ferry);

@@ -47,6 +47,7 @@ public class FerryConfiguration implements CamelConfiguration {
         HikariDataSource target = target(camelContext);
         camelContext.getRegistry().bind("source", source);
         camelContext.getRegistry().bind("target", target);
+        boolean asynchronousCommit = Boolean.parseBoolean(property(camelContext, "ferry.staging.asynchronous-commit"));
         // the snapshot's holder aside, every source connection may stay in the snapshot between two reads
         SnapshotDataSource snapshot = new SnapshotDataSource(source, source.getMaximumPoolSize() - 1);
         camelContext.getRegistry().bind("snapshotSource", snapshot);
@@ -54,10 +55,11 @@ public class FerryConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(property(camelContext, "ferry.verify")),
                 Boolean.parseBoolean(property(camelContext, "ferry.swap-tables")))
                 .splitTablesLargerThan(dev.ferry.read.KeyRanges.bytes(property(camelContext, "ferry.splitTablesLargerThan")),
-                        Integer.parseInt(property(camelContext, "ferry.splitParts").trim())));
+                        Integer.parseInt(property(camelContext, "ferry.splitParts").trim()))
+                .asynchronousCommit(asynchronousCommit));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("copyWriter", new dev.ferry.stage.CopyWriter(target));
-        camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));
+        camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target, asynchronousCommit));
     }
 
     private static HikariConfig pool(CamelContext camel, String role) {

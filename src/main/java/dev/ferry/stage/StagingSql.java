@@ -27,10 +27,12 @@ public final class StagingSql {
     /**
      * A fresh staging generation in one round trip: the old staging table dropped, the new one created by
      * {@code create}, and the table's checkpoint started by {@code startCheckpoint}; sent as one string, the
-     * statements run in one implicit transaction.
+     * statements run in one implicit transaction; with {@code asynchronousCommit}, committed as a staging batch is
+     * (a server crash loses it whole, and the next run starts it again).
      */
-    public static String fresh(TablePlan plan, String create, String startCheckpoint) {
-        return "DROP TABLE IF EXISTS " + plan.stagingTable() + "; " + create + "; " + startCheckpoint;
+    public static String fresh(TablePlan plan, String create, String startCheckpoint, boolean asynchronousCommit) {
+        return (asynchronousCommit ? dev.ferry.db.TransactionPolicy.ASYNCHRONOUS_COMMIT + "; " : "")
+                + "DROP TABLE IF EXISTS " + plan.stagingTable() + "; " + create + "; " + startCheckpoint;
     }
 
     /** The COPY into staging of rows in the COPY read's order (less the key). */

@@ -63,6 +63,8 @@ public final class TableSync {
     /** Tables larger than this many bytes are read as {@link #splitParts} key ranges at once ({@link KeyRanges}). */
     private volatile long splitAbove = Long.MAX_VALUE;
     private volatile int splitParts = 1;
+    /** Whether a fresh staging table's transaction commits asynchronously, as its batches do ({@code stagingTransaction}). */
+    private volatile boolean asynchronousCommit;
     /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
     public static volatile int probeLimit = 100_000;
     /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
@@ -91,6 +93,12 @@ public final class TableSync {
     public TableSync splitTablesLargerThan(long bytes, int parts) {
         this.splitAbove = bytes;
         this.splitParts = parts;
+        return this;
+    }
+
+    /** Commits the transaction that creates a fresh staging table asynchronously when {@code on}; returns this. */
+    public TableSync asynchronousCommit(boolean on) {
+        this.asynchronousCommit = on;
         return this;
     }
 
@@ -142,7 +150,7 @@ public final class TableSync {
                 // (implicit) transaction
                 s.execute(StagingSql.fresh(plan, swapIn ? TableSwap.createStagingSql(plan, swapTarget.tablespace())
                                 : StagingSql.create(plan),
-                        Checkpoints.startSql(table, run.id(), fingerprint, stagingId)));
+                        Checkpoints.startSql(table, run.id(), fingerprint, stagingId), asynchronousCommit));
             }
         }
         boolean resume = afterKey != null;

@@ -36,13 +36,14 @@ class StagingSqlTest {
     @Test
     void should_pin_a_fresh_staging_generation_in_one_string() {
         TablePlan plan = Plans.oneColumnKey();
-        assertEquals("DROP TABLE IF EXISTS \"ferry\".\"stage_public_book_77dab5b42f\"; CREATE UNLOGGED TABLE "
+        assertEquals("SET LOCAL synchronous_commit = off; DROP TABLE IF EXISTS \"ferry\".\"stage_public_book_77dab5b42f\"; "
+                + "CREATE UNLOGGED TABLE "
                 + "\"ferry\".\"stage_public_book_77dab5b42f\" (\"id\" bigint, \"title\" text, \"price\" numeric(10,2), "
                 + "\"published\" date); INSERT INTO ferry.checkpoint (table_name, run_id, fingerprint, last_key, "
                 + "rows_staged, updated_at, staging_id) VALUES ('public.it''s', 'r1', E'f\\\\p', NULL, 0, now(), 's1') "
                 + "ON CONFLICT (table_name) DO UPDATE SET run_id = EXCLUDED.run_id, fingerprint = EXCLUDED.fingerprint, "
                 + "last_key = NULL, rows_staged = 0, updated_at = now(), staging_id = EXCLUDED.staging_id",
-                StagingSql.fresh(plan, StagingSql.create(plan), Checkpoints.startSql("public.it's", "r1", "f\\p", "s1")));
+                StagingSql.fresh(plan, StagingSql.create(plan), Checkpoints.startSql("public.it's", "r1", "f\\p", "s1"), true));
     }
 
     @Test
