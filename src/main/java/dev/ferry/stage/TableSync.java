@@ -3,6 +3,7 @@ package dev.ferry.stage;
 import dev.ferry.state.RunInterruptedException;
 import dev.ferry.verify.VerificationException;
 import dev.ferry.verify.Checksum;
+import dev.ferry.apply.IndexPrebuild;
 import dev.ferry.apply.RunApply;
 import dev.ferry.apply.TableSwap;
 import dev.ferry.ledger.DeadLetterStore;
@@ -63,6 +64,8 @@ public final class TableSync {
     /** Tables larger than this many bytes are read as {@link #splitParts} key ranges at once ({@link KeyRanges}). */
     private volatile long splitAbove = Long.MAX_VALUE;
     private volatile int splitParts = 1;
+    /** Connections that build the swapped-in tables' indexes before the apply ({@link IndexPrebuild}). */
+    private volatile int indexBuilders = 1;
     /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
     public static volatile int probeLimit = 100_000;
     /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
@@ -85,6 +88,12 @@ public final class TableSync {
         this.target = target;
         this.progress = progress;
         this.metrics = metrics;
+    }
+
+    /** Builds the indexes of swapped-in tables on {@code connections} connections at once before the apply; returns this. */
+    public TableSync indexBuilders(int connections) {
+        this.indexBuilders = connections;
+        return this;
     }
 
     /** Reads tables larger than {@code bytes} (pg_table_size) as {@code parts} key ranges at once; returns this. */
@@ -119,6 +128,7 @@ public final class TableSync {
             checkpointKey = resumable ? checkpoint.lastKey() : null;
             if (resumable && plan.keyed() && checkpointKey != null) {
                 // the checkpoint holds the last key staged, in the source's order, committed with its batch
+                IndexPrebuild.dropAll(c, plan); // rows staged from here are staged as without index copies
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
                     rs.next();
                     resumed = rs.getLong(1);
@@ -404,6 +414,14 @@ public final class TableSync {
         }
         progress.note("applying " + plans.size() + " table(s) in one transaction" + (verify ? "" : " (not verified: --no-verify)"));
         long started = System.nanoTime();
+        if (swap) {
+            int built = IndexPrebuild.build(target, plans, indexBuilders);
+            if (built > 0) {
+                progress.note(String.format(java.util.Locale.ROOT, "%d index(es) of swapped-in tables built in %.1fs",
+                        built, (System.nanoTime() - started) / 1e9));
+                started = System.nanoTime();
+            }
+        }
         Map<String, RunApply.Applied> applied = new RunApply(source, target, verify, swap).apply(run, plans);
         progress.note(String.format(java.util.Locale.ROOT, "applied in %.1fs", (System.nanoTime() - started) / 1e9));
         applied.forEach((table, a) -> {
