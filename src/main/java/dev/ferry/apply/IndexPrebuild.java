@@ -82,6 +82,7 @@ public final class IndexPrebuild {
         }
         List<Step> builds = steps.stream().filter(s -> s.kind().equals("build")).toList();
         Set<Integer> failed = ConcurrentHashMap.newKeySet();
+        connections = Integer.getInteger("ferry.prebuild.connections", connections);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(connections, builds.size())), r -> {
             Thread t = new Thread(r, "ferry-index-build");
             t.setDaemon(true);
@@ -156,7 +157,9 @@ public final class IndexPrebuild {
 
     /** The transaction that builds one index: the apply's memory for index builds, its tablespace, the build. */
     static String script(Step step) {
-        return SwapSql.script(List.of(ApplySql.INDEX_BUILDS, step.tablespace(), step.sql()));
+        String w = System.getProperty("ferry.prebuild.workers");
+        return SwapSql.script(w == null ? List.of(ApplySql.INDEX_BUILDS, step.tablespace(), step.sql())
+                : List.of(ApplySql.INDEX_BUILDS, "SET LOCAL max_parallel_maintenance_workers = " + Integer.parseInt(w), step.tablespace(), step.sql()));
     }
 
     /** Drops these indexes of a staging (by name, in schema ferry), those that exist. */
