@@ -82,7 +82,6 @@ public final class IndexPrebuild {
         }
         List<Step> builds = steps.stream().filter(s -> s.kind().equals("build")).toList();
         Set<Integer> failed = ConcurrentHashMap.newKeySet();
-        connections = Integer.getInteger("ferry.prebuild.connections", connections);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(connections, builds.size())), r -> {
             Thread t = new Thread(r, "ferry-index-build");
             t.setDaemon(true);
@@ -155,11 +154,13 @@ public final class IndexPrebuild {
         }
     }
 
-    /** The transaction that builds one index: the apply's memory for index builds, its tablespace, the build. */
+    /**
+     * The transaction that builds one index: the apply's memory for index builds, its tablespace, the build. Its
+     * parallel workers are the server's max_parallel_maintenance_workers, as in the apply: 0 made the builds of 1M
+     * books about 10% faster on a 2-core machine (1.9 s against 2.1 s, 3 alternated), but takes from larger ones.
+     */
     static String script(Step step) {
-        String w = System.getProperty("ferry.prebuild.workers");
-        return SwapSql.script(w == null ? List.of(ApplySql.INDEX_BUILDS, step.tablespace(), step.sql())
-                : List.of(ApplySql.INDEX_BUILDS, "SET LOCAL max_parallel_maintenance_workers = " + Integer.parseInt(w), step.tablespace(), step.sql()));
+        return SwapSql.script(List.of(ApplySql.INDEX_BUILDS, step.tablespace(), step.sql()));
     }
 
     /** Drops these indexes of a staging (by name, in schema ferry), those that exist. */
