@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * renames them, instead of building them one after the other in its one transaction. Each copy is named after
  * the staging table (two tables a.t and b.t may both have a t_pkey), built with the apply's maintenance_work_mem
  * in the tablespace of the index it copies. Exclusion and deferrable constraints are built in the apply as
- * before, and so is any index whose copy failed here (its table's copies are dropped: a unique violation is then
+ * before, so are the indexes of a table whose ids the apply rewrites in its staging ({@link IdRemap}), and so is any index whose copy failed here (its table's copies are dropped: a unique violation is then
  * met, and its rows set aside, in the apply as it always was) or no longer matches the target's index when the
  * apply reads the catalogue again ({@code sql/apply/prebuilt.sql}).
  */
@@ -63,7 +63,10 @@ public final class IndexPrebuild {
         List<TablePlan> swapped;
         List<Step> steps;
         try (Connection c = target.getConnection()) {
-            Set<String> ready = TableSwap.ready(c, plans.stream().filter(p -> p.spec().mode().commitBySwapTable()).toList());
+            // a table whose ids the apply rewrites in its staging (natural keys, IdRemap) is not: an UPDATE of a key
+            // column through a unique copy can fail on a value that is unique again once the statement ends
+            Set<String> ready = TableSwap.ready(c, plans.stream().filter(p -> p.spec().mode().commitBySwapTable())
+                    .filter(p -> p.remapped().isEmpty()).toList());
             swapped = plans.stream().filter(p -> ready.contains(p.name())).toList();
             if (swapped.isEmpty()) {
                 return 0;
