@@ -47,7 +47,8 @@ class IndexPrebuildIT {
     void databases() throws Exception {
         source = pg.createDatabase("prebuild_src");
         target = pg.createDatabase("prebuild_dst");
-        cli = new Cli(pg, source, target);
+        // the tables here are small: every staging's indexes are built before the apply
+        cli = new Cli(pg, source, target).with("ferry.indexesBeforeApplyLargerThan", "0");
         // a.t and b.t: the same table and index names in two schemas
         String twins = "CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.t (id int PRIMARY KEY, v text UNIQUE);"
                 + "CREATE TABLE b.t (id int PRIMARY KEY, v text UNIQUE, w int); CREATE INDEX t_w ON b.t (w) WITH (fillfactor = 70)";

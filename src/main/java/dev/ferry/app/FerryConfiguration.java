@@ -55,7 +55,8 @@ public class FerryConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(property(camelContext, "ferry.swap-tables")))
                 .splitTablesLargerThan(dev.ferry.read.KeyRanges.bytes(property(camelContext, "ferry.splitTablesLargerThan")),
                         Integer.parseInt(property(camelContext, "ferry.splitParts").trim()))
-                .indexBuilders(Integer.parseInt(property(camelContext, "ferry.parallelTables").trim())));
+                .indexesBeforeApply(Integer.parseInt(property(camelContext, "ferry.parallelTables").trim()),
+                        dev.ferry.read.KeyRanges.bytes(property(camelContext, "ferry.indexesBeforeApplyLargerThan"))));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("copyWriter", new dev.ferry.stage.CopyWriter(target));
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target));

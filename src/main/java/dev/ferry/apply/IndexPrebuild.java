@@ -55,11 +55,12 @@ public final class IndexPrebuild {
     }
 
     /**
-     * Builds beforehand the indexes of those of {@code plans} whose staging will be swapped in, on up to
+     * Builds beforehand the indexes of those of {@code plans} whose staging will be swapped in and has at least
+     * {@code minBytes} (a small table's indexes cost the apply little, and a round trip each here), on up to
      * {@code connections} connections of {@code target} at once; returns the number built. Never fails the run:
      * whatever was not built is built by the apply.
      */
-    public static int build(DataSource target, List<TablePlan> plans, int connections) {
+    public static int build(DataSource target, List<TablePlan> plans, int connections, long minBytes) {
         List<TablePlan> swapped;
         List<Step> steps;
         try (Connection c = target.getConnection()) {
@@ -83,7 +84,10 @@ public final class IndexPrebuild {
             LOG.warn("indexes not built before the apply (the apply builds them): {}", e.getMessage());
             return 0;
         }
-        List<Step> builds = steps.stream().filter(s -> s.kind().equals("build")).toList();
+        List<Step> builds = steps.stream().filter(s -> s.kind().equals("build") && s.bytes() >= minBytes).toList();
+        if (builds.isEmpty()) {
+            return 0;
+        }
         Set<Integer> failed = ConcurrentHashMap.newKeySet();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(connections, builds.size())), r -> {
             Thread t = new Thread(r, "ferry-index-build");

@@ -64,8 +64,9 @@ public final class TableSync {
     /** Tables larger than this many bytes are read as {@link #splitParts} key ranges at once ({@link KeyRanges}). */
     private volatile long splitAbove = Long.MAX_VALUE;
     private volatile int splitParts = 1;
-    /** Connections that build the swapped-in tables' indexes before the apply ({@link IndexPrebuild}). */
+    /** Connections that build the swapped-in tables' indexes before the apply ({@link IndexPrebuild}), from what size. */
     private volatile int indexBuilders = 1;
+    private volatile long indexesBeforeApplyAbove;
     /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
     public static volatile int probeLimit = 100_000;
     /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
@@ -90,9 +91,13 @@ public final class TableSync {
         this.metrics = metrics;
     }
 
-    /** Builds the indexes of swapped-in tables on {@code connections} connections at once before the apply; returns this. */
-    public TableSync indexBuilders(int connections) {
+    /**
+     * Builds the indexes of swapped-in tables whose staging has at least {@code bytes} on {@code connections}
+     * connections at once before the apply; returns this.
+     */
+    public TableSync indexesBeforeApply(int connections, long bytes) {
         this.indexBuilders = connections;
+        this.indexesBeforeApplyAbove = bytes;
         return this;
     }
 
@@ -415,7 +420,7 @@ public final class TableSync {
         progress.note("applying " + plans.size() + " table(s) in one transaction" + (verify ? "" : " (not verified: --no-verify)"));
         long started = System.nanoTime();
         if (swap) {
-            int built = IndexPrebuild.build(target, plans, indexBuilders);
+            int built = IndexPrebuild.build(target, plans, indexBuilders, indexesBeforeApplyAbove);
             if (built > 0) {
                 progress.note(String.format(java.util.Locale.ROOT, "%d index(es) of swapped-in tables built in %.1fs",
                         built, (System.nanoTime() - started) / 1e9));
