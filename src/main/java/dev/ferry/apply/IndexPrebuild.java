@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * before, so are the indexes of a table whose ids the apply rewrites in its staging ({@link IdRemap}), and so is any index whose copy failed here (its table's copies are dropped: a unique violation is then
  * met, and its rows set aside, in the apply as it always was) or no longer matches the target's index when the
  * apply reads the catalogue again ({@code sql/apply/prebuilt.sql}).
+ * <p>
+ * 1M books (445 MB, a primary key and two unique constraints) on a 2-core machine, 7 alternated runs: the apply
+ * transaction 4.6 s before, 1.4 s now, after 3.0 s of builds here; from staged to applied 4.6 s against 4.3 s.
+ * PostgreSQL already gives each build two parallel workers, so on 2 cores the builds take about as long here
+ * as in the apply: what shrinks is the transaction (and the time the tables are locked in it).
  */
 public final class IndexPrebuild {
 
