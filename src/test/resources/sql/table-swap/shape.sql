@@ -1,7 +1,8 @@
 SELECT concat_ws(' | ',
   (SELECT string_agg(pg_get_constraintdef(k.oid) || ' ' || k.conname || ' ' || k.convalidated, '; '
                    ORDER BY k.conname) FROM pg_constraint k WHERE k.conrelid = t.oid),
-  (SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY 1) FROM pg_index i WHERE i.indrelid = t.oid),
+  (SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_index i
+                   WHERE i.indrelid = t.oid),
   (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' '
                    || a.attcollation::regcollation || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
                    || ' ' || coalesce(col_description(t.oid, a.attnum), ''), '; ' ORDER BY a.attnum)

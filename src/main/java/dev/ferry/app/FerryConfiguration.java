@@ -56,7 +56,9 @@ public class FerryConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(property(camelContext, "ferry.swap-tables")))
                 .splitTablesLargerThan(dev.ferry.read.KeyRanges.bytes(property(camelContext, "ferry.splitTablesLargerThan")),
                         Integer.parseInt(property(camelContext, "ferry.splitParts").trim()))
-                .asynchronousCommit(asynchronousCommit));
+                .asynchronousCommit(asynchronousCommit)
+                .indexesBeforeApply(Integer.parseInt(property(camelContext, "ferry.parallelTables").trim()),
+                        dev.ferry.read.KeyRanges.bytes(property(camelContext, "ferry.indexesBeforeApplyLargerThan"))));
         camelContext.getRegistry().bind("rowIsolator", new RowIsolator(target));
         camelContext.getRegistry().bind("copyWriter", new dev.ferry.stage.CopyWriter(target));
         camelContext.getRegistry().bind("stagingTransaction", new TransactionPolicy(target, asynchronousCommit));

@@ -27,11 +27,14 @@ final class SwapSql {
      * (each its index's tablespace statement and its clause, in the same order); the other indexes (tablespace
      * statement, definition, in turn); owned sequences and the columns owning them; owner, whether its
      * privileges are the default ones, storage options; GRANT and COMMENT statements; whether the staging has
-     * no privileges of its own; the statement that sets default_tablespace back.
+     * no privileges of its own; the statement that sets default_tablespace back; the staging's indexes to drop
+     * before the swap (none but copies of the old table's indexes built beforehand, {@link IndexPrebuild}, are
+     * kept: a constraint's copy is attached by {@code ADD CONSTRAINT ... USING INDEX}, another index's renamed).
      */
     record Facts(List<String> checks, List<String> constraintTablespaces, List<String> constraints, List<String> indexes,
                  List<String> ownedSequences, List<String> ownedColumns, String owner, boolean defaultAcl, String options,
-                 List<String> grants, List<String> comments, boolean stagingAclDefault, String restoreTablespace) {
+                 List<String> grants, List<String> comments, boolean stagingAclDefault, String restoreTablespace,
+                 List<String> dropIndexes) {
     }
 
     /** Names of one swap: the target table (qualified), its schema and name (quoted), the staging (qualified, then as moved). */
@@ -42,13 +45,15 @@ final class SwapSql {
     }
 
     /**
-     * From the savepoint to the indexes built and default_tablespace set back: the old table dropped (RESTRICT:
+     * From the savepoint to the indexes built and default_tablespace set back: the staging's stray indexes
+     * dropped, the old table dropped (RESTRICT:
      * refused when anything still depends on it), staging moved and renamed into its place, owner, constraints,
      * storage options, indexes and owned sequences as they were.
      */
     static List<String> swap(Names n, Facts f) {
         List<String> out = new ArrayList<>();
         out.add("SAVEPOINT " + SAVEPOINT);
+        out.addAll(f.dropIndexes());
         for (String seq : f.ownedSequences()) {
             out.add("ALTER SEQUENCE " + seq + " OWNED BY NONE");
         }

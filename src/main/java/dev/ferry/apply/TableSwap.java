@@ -22,7 +22,8 @@ import dev.ferry.db.SqlResource;
  * columns ({@code LIKE}: types, collations, defaults, generated columns, storage, NOT NULL) in the
  * target's tablespace, the batches land in it as usual, and the apply transaction drops the old table and renames staging into its place,
  * then builds the constraints and indexes once over the loaded rows (each index in the tablespace of the
- * one it replaces) and carries over what belonged to
+ * one it replaces; most are built before the apply, in parallel, on the staging: {@link IndexPrebuild}) and
+ * carries over what belonged to
  * the old table (owner, privileges, storage options, comments, owned sequences). The rows are written
  * once instead of twice (staging, then INSERT ... SELECT), and the swap is as atomic as the rest of the
  * apply: nothing changes for a reader until it commits, and a rollback restores the old table.
@@ -36,7 +37,8 @@ import dev.ferry.db.SqlResource;
 public final class TableSwap {
 
     private static final String OBSTACLES = SqlResource.get("sql/apply/swap_obstacles.sql");
-    private static final String FACTS = SqlResource.get("sql/apply/swap_facts.sql");
+    private static final String FACTS = SqlResource.get("sql/apply/prebuilt.sql") + "\n"
+            + SqlResource.get("sql/apply/swap_facts.sql");
 
     private TableSwap() {
     }
@@ -98,7 +100,7 @@ public final class TableSwap {
         }
         List<SwapSql.Facts> facts = Jdbc.list(c, FACTS, rs -> new SwapSql.Facts(list(rs, 1), list(rs, 2), list(rs, 3),
                 list(rs, 4), list(rs, 5), list(rs, 6), rs.getString(7), rs.getBoolean(8), rs.getString(9), list(rs, 10),
-                list(rs, 11), rs.getBoolean(12), rs.getString(13)),
+                list(rs, 11), rs.getBoolean(12), rs.getString(13), list(rs, 14)),
                 texts(c, plans, TablePlan::targetTable), texts(c, plans, TablePlan::stagingTable));
         for (int i = 0; i < plans.size(); i++) {
             out.put(plans.get(i).name(), facts.get(i));
@@ -161,12 +163,12 @@ public final class TableSwap {
         }
     }
 
-    private static java.sql.Array texts(Connection c, List<TablePlan> plans, java.util.function.Function<TablePlan, String> f)
+    static java.sql.Array texts(Connection c, List<TablePlan> plans, java.util.function.Function<TablePlan, String> f)
             throws SQLException {
         return c.createArrayOf("text", plans.stream().map(f).toArray());
     }
 
-    private static List<String> list(ResultSet rs, int column) throws SQLException {
+    static List<String> list(ResultSet rs, int column) throws SQLException {
         java.sql.Array array = rs.getArray(column);
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }

@@ -3,6 +3,7 @@ package dev.ferry.stage;
 import dev.ferry.state.RunInterruptedException;
 import dev.ferry.verify.VerificationException;
 import dev.ferry.verify.Checksum;
+import dev.ferry.apply.IndexPrebuild;
 import dev.ferry.apply.RunApply;
 import dev.ferry.apply.TableSwap;
 import dev.ferry.ledger.DeadLetterStore;
@@ -65,14 +66,11 @@ public final class TableSync {
     private volatile int splitParts = 1;
     /** Whether a fresh staging table's transaction commits asynchronously, as its batches do ({@code stagingTransaction}). */
     private volatile boolean asynchronousCommit;
+    /** Connections that build the swapped-in tables' indexes before the apply ({@link IndexPrebuild}), from what size. */
+    private volatile int indexBuilders = 1;
+    private volatile long indexesBeforeApplyAbove;
     /** Changed rows past which merge's probe gives up and the read streams every row (skipping unchanged ones). */
     public static volatile int probeLimit = 100_000;
-    /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
-    private static final java.util.concurrent.ExecutorService CHECKSUMS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "ferry-checksum");
-        t.setDaemon(true);
-        return t;
-    });
 
     /**
      * Steps reading through {@code source} (the run's snapshot) and writing to {@code target}, counted in
@@ -87,6 +85,16 @@ public final class TableSync {
         this.target = target;
         this.progress = progress;
         this.metrics = metrics;
+    }
+
+    /**
+     * Builds the indexes of swapped-in tables whose staging has at least {@code bytes} on {@code connections}
+     * connections at once before the apply; returns this.
+     */
+    public TableSync indexesBeforeApply(int connections, long bytes) {
+        this.indexBuilders = connections;
+        this.indexesBeforeApplyAbove = bytes;
+        return this;
     }
 
     /** Reads tables larger than {@code bytes} (pg_table_size) as {@code parts} key ranges at once; returns this. */
@@ -127,6 +135,7 @@ public final class TableSync {
             checkpointKey = resumable ? checkpoint.lastKey() : null;
             if (resumable && plan.keyed() && checkpointKey != null) {
                 // the checkpoint holds the last key staged, in the source's order, committed with its batch
+                IndexPrebuild.dropAll(c, plan); // rows staged from here are staged as without index copies
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingTable())) {
                     rs.next();
                     resumed = rs.getLong(1);
@@ -213,7 +222,7 @@ public final class TableSync {
         result.sourceChecksum = null;
         if (verify && RunApply.replacesWhole(plan.spec()) && !result.summing) {
             Object owner = run.ownerId();
-            result.sourceChecksum = CHECKSUMS.submit(() -> new Verifier(source, target).source(plan, owner, List.of()));
+            result.sourceChecksum = new Verifier(source, target).sourceLater(plan, owner);
         }
         result.snapshot = run.snapshots();
         result.watermark = watermarkTo != null ? watermarkTo : watermarkFrom;
@@ -410,8 +419,14 @@ public final class TableSync {
         if (plans.isEmpty()) {
             return;
         }
-        progress.note("applying " + plans.size() + " table(s) in one transaction" + (verify ? "" : " (not verified: --no-verify)"));
         long started = System.nanoTime();
+        int built = swap ? IndexPrebuild.build(target, plans, indexBuilders, indexesBeforeApplyAbove) : 0;
+        if (built > 0) {
+            progress.note(String.format(java.util.Locale.ROOT, "%d index(es) of swapped-in tables built in %.1fs",
+                    built, (System.nanoTime() - started) / 1e9));
+        }
+        progress.note("applying " + plans.size() + " table(s) in one transaction" + (verify ? "" : " (not verified: --no-verify)"));
+        started = System.nanoTime();
         Map<String, RunApply.Applied> applied = new RunApply(source, target, verify, swap).apply(run, plans);
         progress.note(String.format(java.util.Locale.ROOT, "applied in %.1fs", (System.nanoTime() - started) / 1e9));
         applied.forEach((table, a) -> {

@@ -23,6 +23,18 @@ import dev.ferry.db.Sql;
  */
 public final class Verifier {
 
+    /** Source checksums computed alongside the staging (daemon threads: never keep the JVM alive). */
+    private static final java.util.concurrent.ExecutorService LATER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ferry-checksum");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** {@link #source} of the whole table, computed on a thread of its own (alongside the staging). */
+    public java.util.concurrent.Future<Checksum> sourceLater(TablePlan plan, Object ownerId) {
+        return LATER.submit(() -> source(plan, ownerId, List.of()));
+    }
+
     /** The comparison of one table: equal or not, and what was counted. */
     public record Result(String table, boolean equal, String detail) {
     }

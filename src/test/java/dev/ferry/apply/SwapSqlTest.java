@@ -25,7 +25,7 @@ class SwapSqlTest {
             List.of(TS, "CREATE INDEX lower_title ON app.\"it's\" USING btree (lower(title))"),
             List.of("app.\"it's_id_seq\""), List.of("id"), "\"Owner\"", false, "fillfactor=80",
             List.of("GRANT SELECT ON app.\"it's\" TO reader"), List.of("COMMENT ON TABLE app.\"it's\" IS 'a; b'"),
-            true, "SELECT set_config('default_tablespace', 'old', true)");
+            true, "SELECT set_config('default_tablespace', 'old', true)", List.of());
 
     @Test
     void should_pin_a_swap_with_everything_the_old_table_had() {
@@ -57,7 +57,7 @@ class SwapSqlTest {
     @Test
     void should_pin_a_bare_table_swap() {
         SwapSql.Facts bare = new SwapSql.Facts(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                "postgres", true, null, List.of(), List.of(), true, TS);
+                "postgres", true, null, List.of(), List.of(), true, TS, List.of());
         assertEquals("SAVEPOINT ferry_swap;\nDROP TABLE \"app\".\"it's\";\n"
                 + "ALTER TABLE \"ferry\".\"stage_app_it_s_1\" SET SCHEMA \"app\";\n"
                 + "ALTER TABLE \"app\".\"stage_app_it_s_1\" RENAME TO \"it's\";\n"
@@ -65,10 +65,33 @@ class SwapSqlTest {
                 + "SELECT count(*) FROM ONLY \"app\".\"it's\";\nRELEASE SAVEPOINT ferry_swap", script(bare, List.of(), List.of()));
     }
 
+    /** Copies built beforehand: a stray one dropped first, the key attached, the index renamed after the move. */
+    @Test
+    void should_attach_and_rename_indexes_built_beforehand_and_drop_stray_ones_first() {
+        SwapSql.Facts early = new SwapSql.Facts(List.of(), List.of(TS),
+                List.of("ADD CONSTRAINT \"it's_pkey\" PRIMARY KEY USING INDEX stage_app_it_s_1_0a1b2c3d4e5f"),
+                List.of(TS, "ALTER INDEX app.stage_app_it_s_1_9f8e7d6c5b4a RENAME TO lower_title"), List.of(), List.of(),
+                "postgres", true, null, List.of(), List.of(), true, TS, List.of("DROP INDEX ferry.stage_app_it_s_1_000000000000"));
+        assertEquals(String.join(";\n",
+                "SAVEPOINT ferry_swap",
+                "DROP INDEX ferry.stage_app_it_s_1_000000000000",
+                "DROP TABLE \"app\".\"it's\"",
+                "ALTER TABLE \"ferry\".\"stage_app_it_s_1\" SET SCHEMA \"app\"",
+                "ALTER TABLE \"app\".\"stage_app_it_s_1\" RENAME TO \"it's\"",
+                "ALTER TABLE \"app\".\"it's\" OWNER TO postgres",
+                TS,
+                "ALTER TABLE \"app\".\"it's\" ADD CONSTRAINT \"it's_pkey\" PRIMARY KEY USING INDEX stage_app_it_s_1_0a1b2c3d4e5f",
+                TS,
+                "ALTER INDEX app.stage_app_it_s_1_9f8e7d6c5b4a RENAME TO lower_title",
+                TS,
+                "SELECT count(*) FROM ONLY \"app\".\"it's\"",
+                "RELEASE SAVEPOINT ferry_swap"), script(early, List.of(), List.of()));
+    }
+
     @Test
     void should_revoke_what_default_privileges_gave_the_staging_and_keep_the_owners_implicit_ones() {
         SwapSql.Facts implicit = new SwapSql.Facts(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                "\"Owner\"", true, "", List.of(), List.of(), false, TS);
+                "\"Owner\"", true, "", List.of(), List.of(), false, TS, List.of());
         assertEquals(List.of("REVOKE ALL ON \"app\".\"it's\" FROM PUBLIC", "REVOKE ALL ON \"app\".\"it's\" FROM \"Owner\"",
                 "GRANT ALL ON \"app\".\"it's\" TO \"Owner\""),
                 SwapSql.privileges(NAMES, implicit, List.of("PUBLIC", "\"Owner\"")));
