@@ -39,6 +39,12 @@ public final class FerryApp implements AutoCloseable {
      */
     private static final boolean TIMING = Boolean.getBoolean("ferry.timing");
 
+    /**
+     * The property that says Ferry runs as the service ({@code ferry serve}: true, set by {@link #start}): what only
+     * the service can show (JVM and per-route meters on /metrics) is set up only then.
+     */
+    public static final String SERVICE = "ferry.service";
+
     private FerryApp(Main main, Path home, Path tables, List<RouteFileCheck.TableRoute> tableRoutes, List<Path> camelTableFiles) {
         this.main = main;
         this.home = home;
@@ -117,6 +123,7 @@ public final class FerryApp implements AutoCloseable {
             }
         });
         if (service) {
+            props.put(SERVICE, "true");
             props.put("camel.server.enabled", "true");
             props.put("camel.server.host", "{{ferry.http.host}}");
             props.put("camel.server.port", "{{ferry.http.port}}");
