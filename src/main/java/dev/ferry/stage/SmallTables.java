@@ -24,28 +24,17 @@ final class SmallTables {
     /** Tables up to this size on disk are not counted (a count of one costs a few milliseconds at most). */
     static final long MAX_BYTES = 8L << 20;
 
-    private record Estimates(String runId, int snapshot, Map<String, Long> rows) {
-    }
-
-    private volatile Estimates latest;
+    private final PerRun<Map<String, Long>> estimates = new PerRun<>();
 
     /**
      * The estimated rows of the plan's source table when it is a small, analysed, ordinary table (the
      * caller reads it whole: no filter, checkpoint or watermark), else null: count it.
      */
     Long estimate(DataSource snapshot, Run run, TablePlan plan) throws SQLException {
-        Estimates e = latest;
-        if (e == null || !e.runId().equals(run.id()) || e.snapshot() != run.snapshots()) {
-            e = load(snapshot, run);
-        }
-        return e.rows().get(plan.sourceTableName());
+        return estimates.get(run, () -> load(snapshot, run)).get(plan.sourceTableName());
     }
 
-    private synchronized Estimates load(DataSource snapshot, Run run) throws SQLException {
-        Estimates e = latest;
-        if (e != null && e.runId().equals(run.id()) && e.snapshot() == run.snapshots()) {
-            return e;
-        }
+    private static Map<String, Long> load(DataSource snapshot, Run run) throws SQLException {
         Map<String, Long> rows = new HashMap<>();
         try (Connection c = snapshot.getConnection();
              PreparedStatement ps = c.prepareStatement(SqlResource.get("sql/stage/small_tables.sql"))) {
@@ -57,8 +46,6 @@ final class SmallTables {
                 }
             }
         }
-        e = new Estimates(run.id(), run.snapshots(), Map.copyOf(rows));
-        latest = e;
-        return e;
+        return Map.copyOf(rows);
     }
 }

@@ -2,7 +2,6 @@ package dev.ferry.stage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 
 import dev.ferry.apply.TableSwap;
@@ -17,32 +16,15 @@ import dev.ferry.state.Run;
  */
 final class SwapTargets {
 
-    private record Found(String runId, Map<String, TableSwap.Target> targets) {
-    }
-
-    private volatile Found latest;
+    private final PerRun<Map<String, TableSwap.Target>> targets = new PerRun<>();
 
     /**
      * The plan's target table as found at the run's first look (through {@code c}, a target connection, on the
      * first call of a run), or null when the run did not ask about it.
      */
     TableSwap.Target of(Connection c, Run run, TablePlan plan) throws SQLException {
-        Found f = latest;
-        if (f == null || !f.runId().equals(run.id())) {
-            f = load(c, run);
-        }
-        return f.targets().get(plan.targetTable());
-    }
-
-    private synchronized Found load(Connection c, Run run) throws SQLException {
-        Found f = latest;
-        if (f != null && f.runId().equals(run.id())) {
-            return f;
-        }
-        List<String> tables = run.plans().stream().filter(p -> p.spec().mode().commitBySwapTable())
-                .map(TablePlan::targetTable).distinct().toList();
-        f = new Found(run.id(), Map.copyOf(TableSwap.targets(c, tables)));
-        latest = f;
-        return f;
+        return targets.get(run, () -> Map.copyOf(TableSwap.targets(c, run.plans().stream()
+                .filter(p -> p.spec().mode().commitBySwapTable()).map(TablePlan::targetTable).distinct().toList())))
+                .get(plan.targetTable());
     }
 }
